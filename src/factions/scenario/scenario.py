@@ -1,0 +1,89 @@
+"""A validated scenario with its timelines."""
+
+from __future__ import annotations
+
+__all__ = ["Scenario"]
+
+from functools import cached_property
+
+from pydantic import PrivateAttr
+
+from factions.errors import ScenarioError
+from factions.scenario.months import month_range
+from factions.scenario.params import base_frame, canonical_param, parameter_specs
+from factions.scenario.schema import ScenarioModel
+from factions.scenario.timeline import Timeline, apply_effects
+
+IMPLICIT_SCENARIO = "baseline"
+
+
+class Scenario(ScenarioModel):
+    """A whole conflict system, checked field by field and across sections.
+
+    Build one with :func:`factions.scenario.load_scenario` or
+    :func:`factions.scenario.default_scenario`; ask for the month-by-month parameters of a
+    named scenario (a set of shocks) with :meth:`timeline`.
+    """
+
+    _file: str = PrivateAttr(default="<memory>")
+    _timelines: dict = PrivateAttr(default_factory=dict)
+
+    @property
+    def file(self) -> str:
+        return self._file
+
+    def months(self) -> list[str]:
+        return month_range(self.meta.start, self.meta.end)
+
+    def scenario_ids(self) -> list[str]:
+        """The named scenarios; a file without a ``scenarios`` section has one, ``baseline``."""
+        return [s.id for s in self.scenarios] or [IMPLICIT_SCENARIO]
+
+    def actor(self, actor_id: str):
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(f"no actor {actor_id!r}")
+
+    def shock(self, shock_id: str):
+        for s in self.shocks:
+            if s.id == shock_id:
+                return s
+        raise KeyError(f"no shock {shock_id!r}")
+
+    def observation(self, obs_id: str):
+        for o in self.observations:
+            if o.id == obs_id:
+                return o
+        raise KeyError(f"no observation {obs_id!r}")
+
+    def scenario_def(self, scenario_id: str):
+        for s in self.scenarios:
+            if s.id == scenario_id:
+                return s
+        if not self.scenarios and scenario_id == IMPLICIT_SCENARIO:
+            return None
+        raise ScenarioError(f"unknown scenario {scenario_id!r}; this file has: "
+                            + ", ".join(self.scenario_ids()))
+
+    @cached_property
+    def _base(self):
+        specs = parameter_specs(self)
+        touched = set()
+        for sh in self.shocks:
+            for eff in sh.effects:
+                name, _ = canonical_param(eff.param, self, specs)
+                if name.startswith("relations."):
+                    touched.add(name)
+        return base_frame(self, touched), specs
+
+    def timeline(self, scenario_id: str | None = None) -> Timeline:
+        """Parameters month by month under ``scenario_id`` (default: the first scenario)."""
+        scenario_id = scenario_id or self.scenario_ids()[0]
+        if scenario_id not in self._timelines:
+            sdef = self.scenario_def(scenario_id)
+            shocks = [self.shock(s) for s in sdef.shocks] if sdef else []
+            base, specs = self._base
+            frame = apply_effects(base, shocks, specs, self)
+            self._timelines[scenario_id] = Timeline(self, scenario_id, frame, shocks)
+        return self._timelines[scenario_id]

@@ -1,0 +1,266 @@
+"""The scenario data model (pydantic v2): one YAML file describes a whole conflict system.
+
+Field-level rules (types, ranges, unknown keys) live here; rules that relate sections to
+each other (references, dates within the period, parameter names) live in
+:mod:`factions.scenario.checks`. The format is documented in ``docs/scenario.md``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "Month", "Identifier", "Meta", "SourceRef", "Actor", "Issue", "Position", "Relation",
+    "Group", "Force", "Parameter", "Location", "Route", "Effect", "Shock", "ScenarioDef",
+    "Side", "ClaimTest", "Claim", "Observation", "ScenarioModel", "ACTOR_KINDS",
+]
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from factions.scenario.months import parse_month
+
+Month = Annotated[str, BeforeValidator(parse_month)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+ACTOR_KINDS = ("state", "government", "party", "militia", "movement", "population")
+
+
+def _finite(v: float) -> float:
+    if v != v or v in (float("inf"), float("-inf")):
+        raise ValueError("must be a finite number")
+    return v
+
+
+Number = Annotated[float, AfterValidator(_finite)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class SourceRef(_Strict):
+    id: Identifier
+    citation: Text
+    url: str | None = None
+
+
+class Meta(_Strict):
+    name: Text
+    id: Identifier | None = None
+    start: Month
+    end: Month
+    description: str = ""
+    sources: list[SourceRef] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _order(self) -> Meta:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Actor(_Strict):
+    id: Identifier
+    name: Text
+    kind: Literal["state", "government", "party", "militia", "movement", "population"]
+    identity: Text
+    capability: Annotated[Number, Field(ge=0.0)]
+    seats: Annotated[int, Field(ge=0)] | None = None
+    fighters: Annotated[Number, Field(ge=0.0)] | None = None
+    description: str = ""
+    source: Text
+
+
+class Issue(_Strict):
+    id: Identifier
+    name: Text
+    low: Text = Field(description="what position 0 means")
+    high: Text = Field(description="what position 100 means")
+    description: str = ""
+
+
+class Position(_Strict):
+    actor: Identifier
+    issue: Identifier
+    position: Annotated[Number, Field(ge=0.0, le=100.0)]
+    salience: Unit
+    source: Text
+
+
+class Relation(_Strict):
+    a: Identifier
+    b: Identifier
+    weight: Annotated[Number, Field(ge=-1.0, le=1.0)]
+    kind: str = ""
+    start: Month | None = None
+    end: Month | None = None
+    source: Text
+
+
+class Group(_Strict):
+    id: Identifier
+    name: Text
+    identity: Text
+    share: Unit
+    legitimacy: Unit
+    hardship: Unit
+    source: Text
+
+
+class Force(_Strict):
+    id: Identifier
+    name: Text
+    actor: Identifier | None = None
+    unit: Text = "troops"
+    series: dict[Month, Annotated[Number, Field(ge=0.0)]] = Field(min_length=1)
+    source: Text
+
+
+class Parameter(_Strict):
+    id: Identifier
+    value: Number
+    description: str = ""
+    source: Text
+
+
+class Location(_Strict):
+    id: Identifier
+    name: Text
+    kind: Literal["origin", "host", "idp", "camp"]
+    country: Text
+    population: Annotated[Number, Field(ge=0.0)] | None = None
+    restriction: Unit = 0.0
+    hardship: Unit = 0.0
+    source: Text
+
+
+class Route(_Strict):
+    a: Identifier
+    b: Identifier
+    distance_km: Annotated[Number, Field(gt=0.0)]
+    source: Text
+
+
+class Effect(_Strict):
+    """One change to one named parameter: exactly one of ``set``, ``shift``, ``scale``."""
+
+    param: Text
+    set: Number | None = None
+    shift: Number | None = None
+    scale: Annotated[Number, Field(ge=0.0)] | None = None
+    from_: Month | None = Field(default=None, alias="from")
+    until: Month | None = None
+    ramp: Annotated[int, Field(ge=0)] = 0
+    source: str = ""
+    note: str = ""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_op(self) -> Effect:
+        ops = [k for k in ("set", "shift", "scale") if getattr(self, k) is not None]
+        if len(ops) != 1:
+            raise ValueError("an effect needs exactly one of set / shift / scale"
+                             + (f" (got {', '.join(ops)})" if ops else ""))
+        return self
+
+    @property
+    def op(self) -> str:
+        return next(k for k in ("set", "shift", "scale") if getattr(self, k) is not None)
+
+    @property
+    def amount(self) -> float:
+        return float(getattr(self, self.op))
+
+
+class Shock(_Strict):
+    id: Identifier
+    name: Text
+    month: Month
+    description: str = ""
+    hypothetical: bool = False
+    source: Text
+    effects: list[Effect] = Field(min_length=1)
+
+
+class ScenarioDef(_Strict):
+    id: Identifier
+    name: Text
+    description: str = ""
+    shocks: list[Identifier] = Field(default_factory=list)
+
+
+class Side(_Strict):
+    """One side of a claim's comparison: a scenario's metric, an observation, or a value."""
+
+    scenario: Identifier | None = None
+    observation: Identifier | None = None
+    value: Number | None = None
+    window: tuple[Month, Month] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Side:
+        kinds = [k for k in ("scenario", "observation", "value") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("a side needs exactly one of scenario / observation / value")
+        if self.window and self.window[1] < self.window[0]:
+            raise ValueError(f"window ends ({self.window[1]}) before it starts ({self.window[0]})")
+        return self
+
+
+class ClaimTest(_Strict):
+    metric: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")] | None = None
+    agg: Literal["mean", "sum", "last", "max", "min"] = "mean"
+    lhs: Side
+    op: Literal[">", "<", ">=", "<="]
+    rhs: Side
+
+
+class Claim(_Strict):
+    id: Identifier
+    quote: Text
+    test: ClaimTest | None = None
+    untestable: str | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _test_or_reason(self) -> Claim:
+        if (self.test is None) == (self.untestable is None):
+            raise ValueError("a claim needs exactly one of test / untestable")
+        return self
+
+
+class Observation(_Strict):
+    id: Identifier
+    name: Text
+    unit: Text
+    series: dict[Month, Number] = Field(min_length=1)
+    source: Text
+
+
+class ScenarioModel(_Strict):
+    """The whole file, field by field (cross-references are checked afterwards)."""
+
+    meta: Meta
+    actors: list[Actor] = Field(min_length=1)
+    issues: list[Issue] = Field(default_factory=list)
+    positions: list[Position] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    populations: list[Group] = Field(default_factory=list)
+    forces: list[Force] = Field(default_factory=list)
+    parameters: list[Parameter] = Field(default_factory=list)
+    locations: list[Location] = Field(default_factory=list)
+    routes: list[Route] = Field(default_factory=list)
+    shocks: list[Shock] = Field(default_factory=list)
+    scenarios: list[ScenarioDef] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    observations: list[Observation] = Field(default_factory=list)

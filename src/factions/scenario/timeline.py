@@ -1,0 +1,162 @@
+"""Effects of shocks, month by month: the scenario's parameters under one named scenario.
+
+The vocabulary (``docs/scenario.md``): an effect changes one parameter from month ``from``
+(default: the shock's month) until ``until`` (default: the end of the period) by
+
+* ``set: v``   — value becomes ``v``;
+* ``shift: d`` — value becomes value + ``d``;
+* ``scale: f`` — value becomes value × ``f``.
+
+With ``ramp: r`` (months, r ≥ 1) the change is phased in linearly: in the k-th month of the
+effect (k = 1, 2, …) a fraction min(1, k / r) of it applies, so ``set`` moves the value
+part of the way towards ``v``, and ``scale`` multiplies by 1 + fraction·(f − 1). Effects
+apply in the order the scenario lists its shocks, then in the order each shock lists its
+effects; after each effect the value is clipped to the parameter's domain.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Timeline", "apply_effects"]
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from factions.scenario.months import month_index
+from factions.scenario.params import ParamSpec, canonical_param, parameter_specs
+from factions.scenario.schema import Shock
+
+if TYPE_CHECKING:  # pragma: no cover
+    from factions.scenario.scenario import Scenario
+
+
+def apply_effects(frame: pd.DataFrame, shocks: Sequence[Shock],
+                  specs: dict[str, ParamSpec], model) -> pd.DataFrame:
+    """Return a copy of ``frame`` (months × parameters) with the shocks' effects applied."""
+    out = frame.copy()
+    idx = np.array([month_index(m) for m in out.index])
+    for shock in shocks:
+        for eff in shock.effects:
+            name, spec = canonical_param(eff.param, model, specs)
+            if name not in out.columns:
+                out[name] = 0.0
+            start = month_index(eff.from_ or shock.month)
+            stop = month_index(eff.until) if eff.until else 10**9
+            k = idx - start + 1
+            active = (k >= 1) & (idx <= stop)
+            frac = np.where(active, 1.0 if eff.ramp == 0 else np.minimum(1.0, k / max(eff.ramp, 1)),
+                            0.0)
+            v = out[name].to_numpy(dtype=float)
+            if eff.op == "set":
+                new = v + frac * (eff.amount - v)
+            elif eff.op == "shift":
+                new = v + frac * eff.amount
+            else:
+                new = v * (1.0 + frac * (eff.amount - 1.0))
+            out[name] = np.clip(new, spec.lo, spec.hi)
+    return out
+
+
+class Timeline:
+    """The parameters of one scenario (a named set of shocks) for every month of the period."""
+
+    def __init__(self, scenario: Scenario, scenario_id: str, frame: pd.DataFrame,
+                 shocks: Sequence[Shock]):
+        self.scenario = scenario
+        self.scenario_id = scenario_id
+        self.shocks = list(shocks)
+        self._frame = frame
+
+    @property
+    def months(self) -> list[str]:
+        return list(self._frame.index)
+
+    def frame(self) -> pd.DataFrame:
+        """Months × parameters (a copy)."""
+        return self._frame.copy()
+
+    def _check_month(self, month: str) -> str:
+        if month not in self._frame.index:
+            raise KeyError(f"month {month!r} is outside the period "
+                           f"{self.months[0]}..{self.months[-1]}")
+        return month
+
+    def value(self, param: str, month: str) -> float:
+        """The value of ``param`` at ``month``."""
+        name, _ = canonical_param(param, self.scenario, parameter_specs(self.scenario))
+        self._check_month(month)
+        if name not in self._frame.columns:  # a relation no tie or effect ever touches
+            return 0.0
+        return float(self._frame.at[month, name])
+
+    def series(self, param: str) -> pd.Series:
+        name, _ = canonical_param(param, self.scenario, parameter_specs(self.scenario))
+        if name not in self._frame.columns:
+            return pd.Series(0.0, index=self._frame.index, name=name)
+        return self._frame[name].copy()
+
+    def _row(self, month: str) -> pd.Series:
+        return self._frame.loc[self._check_month(month)]
+
+    def relations_at(self, month: str) -> list[tuple[str, str, float]]:
+        """Non-zero ties ``(a, b, weight)`` at ``month``, with ``a < b``."""
+        row = self._row(month)
+        out = []
+        for name, v in row.items():
+            if name.startswith("relations.") and v != 0:
+                _, a, b = name.split(".")
+                out.append((a, b, float(v)))
+        return out
+
+    def actors_at(self, month: str) -> pd.DataFrame:
+        """Index actor id; columns capability, fighters, seats (NaN where not given), active."""
+        row = self._row(month)
+        recs = []
+        for a in self.scenario.actors:
+            recs.append({
+                "actor": a.id,
+                "capability": row[f"actors.{a.id}.capability"],
+                "fighters": row.get(f"actors.{a.id}.fighters", np.nan),
+                "seats": row.get(f"actors.{a.id}.seats", np.nan),
+                "active": row[f"actors.{a.id}.active"],
+            })
+        return pd.DataFrame.from_records(recs).set_index("actor")
+
+    def positions_at(self, month: str) -> pd.DataFrame:
+        """Columns actor, issue, position, salience."""
+        row = self._row(month)
+        recs = [{"actor": p.actor, "issue": p.issue,
+                 "position": row[f"positions.{p.actor}.{p.issue}.position"],
+                 "salience": row[f"positions.{p.actor}.{p.issue}.salience"]}
+                for p in self.scenario.positions]
+        return pd.DataFrame.from_records(recs, columns=["actor", "issue", "position", "salience"])
+
+    def populations_at(self, month: str) -> pd.DataFrame:
+        """Index group id; columns share, legitimacy, hardship."""
+        row = self._row(month)
+        recs = [{"group": g.id, **{f: row[f"populations.{g.id}.{f}"]
+                                   for f in ("share", "legitimacy", "hardship")}}
+                for g in self.scenario.populations]
+        return pd.DataFrame.from_records(
+            recs, columns=["group", "share", "legitimacy", "hardship"]).set_index("group")
+
+    def forces_at(self, month: str) -> dict[str, float]:
+        row = self._row(month)
+        return {f.id: float(row[f"forces.{f.id}"]) for f in self.scenario.forces}
+
+    def parameter(self, pid: str, month: str) -> float:
+        return float(self._row(month)[f"parameters.{pid}"])
+
+    def locations_at(self, month: str) -> pd.DataFrame:
+        """Index location id; columns restriction, hardship, population (NaN if not given)."""
+        row = self._row(month)
+        recs = [{"location": loc.id,
+                 "restriction": row[f"locations.{loc.id}.restriction"],
+                 "hardship": row[f"locations.{loc.id}.hardship"],
+                 "population": row.get(f"locations.{loc.id}.population", np.nan)}
+                for loc in self.scenario.locations]
+        return pd.DataFrame.from_records(
+            recs, columns=["location", "restriction", "hardship", "population"]
+        ).set_index("location")
