@@ -1,0 +1,34 @@
+"""Displacement engine: refugee and IDP flows driven by violence and host-country pull.
+
+Array-level API (no scenario needed): :func:`build_network`, :func:`check_inputs`,
+:func:`simulate_flows`, :class:`FlowParameters`, :func:`ard_flee`, :func:`ard_per_location`.
+See ``docs/models/displace.md`` for the rules and how they relate to Flee.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "LocationKind",
+    "FlowNetwork",
+    "build_network",
+    "validate_months",
+    "FlowParameters",
+    "leave_probability",
+    "edge_probabilities",
+    "FlowInputs",
+    "FlowRun",
+    "check_inputs",
+    "simulate_flows",
+    "ard_flee",
+    "ard_per_location",
+]
+
+from factions.engines.displace.ard import ard_flee, ard_per_location
+from factions.engines.displace.flow import FlowInputs, FlowRun, check_inputs, simulate_flows
+from factions.engines.displace.network import (
+    FlowNetwork,
+    LocationKind,
+    build_network,
+    validate_months,
+)
+from factions.engines.displace.rules import FlowParameters, edge_probabilities, leave_probability
