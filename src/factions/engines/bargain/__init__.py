@@ -1,0 +1,56 @@
+"""Bargaining engine: who gets what on an issue.
+
+Models (one entry point, :func:`forecast`): ``compromise``, ``median``, ``nash``,
+``expected_utility`` (Bueno de Mesquita as formalised by Scholz, Calbert & Smith 2011)
+and ``smp`` (a spatial model of politics after KAPSARC's KTAB). Inputs are plain arrays
+(capability, position, salience per actor), a KTAB-style CSV (:func:`read_ktab_csv`) or
+a scenario (the registered engine ``bargain``).
+"""
+
+from factions.engines.bargain.api import (
+    DEFAULT_MODEL,
+    MODELS,
+    ForecastDistribution,
+    forecast,
+    forecast_distribution,
+    forecast_many,
+    run_model,
+)
+from factions.engines.bargain.expected_utility import (
+    challenge_utilities,
+    eu_round,
+    expected_utility,
+    risk_exponents,
+    win_probabilities,
+)
+from factions.engines.bargain.inputs import BargainInput, KtabData, read_ktab_csv, validate_inputs
+from factions.engines.bargain.result import Forecast
+from factions.engines.bargain.smp import condorcet_probabilities, smp, victory_probabilities
+from factions.engines.bargain.static import compromise, median, nash, weighted_median
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "MODELS",
+    "BargainInput",
+    "Forecast",
+    "ForecastDistribution",
+    "KtabData",
+    "challenge_utilities",
+    "compromise",
+    "condorcet_probabilities",
+    "eu_round",
+    "expected_utility",
+    "forecast",
+    "forecast_distribution",
+    "forecast_many",
+    "median",
+    "nash",
+    "read_ktab_csv",
+    "risk_exponents",
+    "run_model",
+    "smp",
+    "validate_inputs",
+    "victory_probabilities",
+    "weighted_median",
+    "win_probabilities",
+]

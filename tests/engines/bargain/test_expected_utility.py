@@ -1,0 +1,103 @@
+"""Expected utility model: published EC example, reference loop, pieces."""
+
+import numpy as np
+import pytest
+
+from factions.engines.bargain import (
+    eu_round,
+    expected_utility,
+    forecast,
+    risk_exponents,
+    validate_inputs,
+    win_probabilities,
+)
+from factions.engines.bargain.eu_reference import eu_round_loop
+from factions.errors import EngineError
+
+# Bueno de Mesquita (1994, table 4.1), reproduced by Scholz et al. (2011): the year by
+# which emission standards for medium-sized cars should apply, EC members.
+EC_NAMES = ["NL", "BE", "LU", "DE", "FR", "IT", "UK", "IE", "DK", "GR"]
+EC_CAP = [8, 8, 3, 16, 16, 16, 16, 5, 5, 8]
+EC_POS = [4, 7, 4, 4, 10, 10, 10, 7, 4, 7]
+EC_SAL = [0.8, 0.4, 0.2, 0.8, 0.6, 0.6, 0.9, 0.1, 1.0, 0.7]
+
+
+@pytest.fixture(scope="module")
+def ec():
+    return expected_utility(validate_inputs(EC_CAP, EC_POS, EC_SAL, names=EC_NAMES))
+
+
+def test_ec_starting_median_and_mean(ec):
+    assert ec.outcomes[0] == 7.0
+    assert ec.details["means"][0] == pytest.approx(50030 / 6770)  # 7.39
+
+
+def test_ec_round_by_round_medians_pinned(ec):
+    # Pinned output of this formalisation (Q = T = 1, least-movement acceptance): the
+    # weighted median stays at 7 every round while the mean first drops, then rises
+    # as France and Italy are drawn towards the 7-year camp (docs/models/bargain.md).
+    np.testing.assert_allclose(ec.outcomes, 7.0)
+    np.testing.assert_allclose(
+        ec.details["means"][:5], [7.389956, 7.043613, 7.266233, 7.456448, 7.629581], atol=1e-6
+    )
+    assert ec.rounds == 20 and ec.details["stopped"] == "rounds"
+
+
+def test_ec_first_round_moves(ec):
+    first = dict(zip(EC_NAMES, ec.trajectory[1], strict=True))
+    assert first["NL"] == first["DE"] == first["LU"] == 7.0  # lose confrontations to 7
+    assert first["UK"] == 4.0 and first["BE"] == 4.0
+    assert first["FR"] == first["IT"] == 10.0  # no offer moves them in round 1
+    np.testing.assert_array_equal(ec.details["actions"][0], [1, 1, 1, 1, 0, 0, 1, 1, 2, 2])
+
+
+def test_ec_risk_exponents_within_bounds(ec):
+    assert np.all(ec.details["r"] >= 0.5 - 1e-12) and np.all(ec.details["r"] <= 2 + 1e-12)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("q, t", [(1.0, 1.0), (0.5, 0.3)])
+def test_vectorised_round_equals_loop_reference(seed, q, t):
+    rng = np.random.default_rng(seed)
+    n = 25
+    x = rng.integers(0, 6, n) * 20.0 if seed % 2 else rng.uniform(0, 100, n)
+    c, s = rng.uniform(0.1, 2, n), rng.uniform(0, 1, n)
+    a = eu_round(x, c, s, 100.0, q, t)
+    b = eu_round_loop(list(x), list(c), list(s), 100.0, q, t)
+    np.testing.assert_allclose(a["eu"], np.array(b["eu"]), atol=1e-12)
+    np.testing.assert_allclose(a["r"], b["r"], atol=1e-12)
+    np.testing.assert_allclose(a["x"], b["x"], atol=1e-12)
+    np.testing.assert_array_equal(a["action"], b["action"])
+    np.testing.assert_array_equal(a["sender"], b["sender"])
+
+
+def test_win_probabilities_brute_force_and_complement():
+    rng = np.random.default_rng(7)
+    x, w = rng.uniform(0, 10, 12), rng.uniform(0, 1, 12)
+    x[3] = x[5]
+    p = win_probabilities(x, w)
+    v = w[:, None, None] * (np.abs(x[:, None, None] - x[None, None, :])
+                            - np.abs(x[:, None, None] - x[None, :, None]))  # v[k, i, j]
+    brute = np.clip(v, 0, None).sum(0) / np.abs(v).sum(0).clip(1e-300)
+    distinct = x[:, None] != x[None, :]
+    np.testing.assert_allclose(p[distinct], brute[distinct], atol=1e-12)
+    np.testing.assert_allclose((p + p.T)[distinct], 1.0)
+    assert p[3, 5] == 0.5
+
+
+def test_risk_exponents_extremes():
+    e = np.array([[0, 3.0, 1.0], [1.0, 0, 1.0], [2.0, 1.0, 0]])
+    r = risk_exponents(e)  # security levels 3, 4, 2 -> R = 0, 1, -1
+    np.testing.assert_allclose(r, [1.0, 0.5, 2.0])
+    np.testing.assert_allclose(risk_exponents(np.zeros((3, 3))), 1.0)
+
+
+def test_two_actors_the_stronger_draws_the_weaker():
+    f = forecast([3, 1], [0, 100], [1, 1], "expected_utility", rounds=5)
+    assert f.positions[1] == 0.0 and f.outcome == 0.0 and f.details["stopped"] == "stable"
+
+
+@pytest.mark.parametrize("opts", [{"rounds": 0}, {"q": 1.5}, {"tol": -1}])
+def test_bad_options(opts):
+    with pytest.raises(EngineError):
+        forecast([1, 1], [0, 1], [1, 1], "expected_utility", **opts)
