@@ -1,0 +1,165 @@
+"""Array-level driver of the kernel: a lattice of G groups whose parameters change at ticks.
+
+:class:`Simulator` owns the state arrays and per-group parameters; :meth:`Simulator.advance`
+runs the numba kernel for some ticks; :meth:`Simulator.set` changes parameters between
+ticks (legitimacy per group, which groups may go active, the target matrix, force sizes,
+...). Both :func:`~factions.engines.ground.models.simulate` (the bare Epstein models) and the
+scenario adapter are built on it. No scenario file is needed.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Simulator"]
+
+from typing import Any
+
+import numpy as np
+
+from factions.engines.ground import kernel
+from factions.engines.ground.neighbourhood import offsets, segments
+
+_SCALARS = ("threshold", "k", "max_jail_term", "movement", "clone_probability", "max_age",
+            "vision", "cop_vision", "neighbourhood", "arrest_rounding")
+
+
+class Simulator:
+    """A running civil-violence lattice with ``G`` citizen groups, cops and peacekeepers.
+
+    Parameters
+    ----------
+    width, height : int
+        Torus size (validated upstream).
+    group_counts : sequence of int
+        Citizens of each group placed at the start.
+    n_cops, n_peacekeepers : int
+        Initial forces.
+    params : dict
+        Validated scalar parameters (see :data:`.params.PARAMETERS`).
+    legitimacy : sequence of float
+        ``L_g`` per group; grievance ``G = H (1 - L_g)``.
+    targets : (G, G) array of 0/1
+        ``targets[g, h] = 1`` when an active member of ``g`` kills a member of ``h`` in
+        vision (Model II). All zero gives Model I.
+    rng : numpy.random.Generator
+        Source of every seed handed to the kernel (one per kernel call).
+
+    Notes
+    -----
+    Memory: about 55 bytes per site (two agent slots per site are reserved so that
+    jailed agents and added forces always fit).
+    """
+
+    def __init__(self, width: int, height: int, group_counts, n_cops: int, n_peacekeepers: int,
+                 params: dict[str, Any], legitimacy, targets, rng: np.random.Generator):
+        self.width, self.height = int(width), int(height)
+        n_cells = self.width * self.height
+        cap = 2 * n_cells
+        self.rng = rng
+        self.grid = np.full(n_cells, -1, np.int64)
+        self.code = np.zeros(n_cells, np.int8)
+        self.kind = np.zeros(cap, np.int8)
+        self.group = np.zeros(cap, np.int8)
+        self.pos = np.full(cap, -1, np.int64)
+        self.hard = np.zeros(cap)
+        self.risk = np.zeros(cap)
+        self.active = np.zeros(cap, np.bool_)
+        self.jail = np.zeros(cap, np.int32)
+        self.age = np.zeros(cap, np.int32)
+        self.born = np.full(cap, -1, np.int32)
+        self.alive = np.zeros(cap, np.bool_)
+        self.meta = np.zeros(2, np.int64)
+        self.free = np.zeros(cap, np.int64)
+        self.n_groups = len(group_counts)
+        self.legit = np.asarray(legitimacy, dtype=np.float64).copy()
+        self.allowed = np.ones(self.n_groups, np.uint8)
+        self.targets = np.asarray(targets, dtype=np.uint8).reshape(self.n_groups, self.n_groups)
+        self.p = {k: params[k] for k in _SCALARS}
+        self._offsets()
+        self.tick = 0
+        self._counts: list[np.ndarray] = []
+        self._kills: list[np.ndarray] = []
+        kernel.populate(self._seed(), np.asarray(group_counts, np.int64), int(n_cops),
+                        int(n_peacekeepers), int(self.p["max_age"]), self.grid, self.code, self.kind,
+                        self.group, self.pos, self.hard, self.risk, self.active, self.jail,
+                        self.age, self.born, self.alive, self.meta)
+
+    def _seed(self) -> int:
+        return int(self.rng.integers(0, 2**32 - 1))
+
+    def _offsets(self) -> None:
+        shape = self.p["neighbourhood"]
+        self.cseg = segments(*offsets(self.p["vision"], shape))
+        self.kseg = segments(*offsets(self.p["cop_vision"], shape))
+
+    @property
+    def n_cells(self) -> int:
+        return self.grid.size
+
+    def set(self, **changes: Any) -> None:
+        """Change parameters before the next tick.
+
+        Accepted keys: any of ``threshold, k, max_jail_term, movement, clone_probability,
+        max_age, vision, cop_vision, neighbourhood, arrest_rounding`` (validated values),
+        ``legitimacy`` (one float or one per group), ``allowed`` (0/1 per group: may the
+        group go active), ``targets`` (G x G), ``n_cops`` / ``n_peacekeepers`` (absolute
+        force sizes: agents added at random empty sites or withdrawn at random).
+        """
+        for key, value in changes.items():
+            if key in _SCALARS:
+                self.p[key] = value
+                if key in ("vision", "cop_vision", "neighbourhood"):
+                    self._offsets()
+            elif key == "legitimacy":
+                self.legit[:] = np.broadcast_to(np.asarray(value, np.float64), self.legit.shape)
+            elif key == "allowed":
+                self.allowed[:] = np.broadcast_to(np.asarray(value, np.uint8), self.allowed.shape)
+            elif key == "targets":
+                self.targets[:] = np.asarray(value, np.uint8).reshape(self.targets.shape)
+            elif key in ("n_cops", "n_peacekeepers"):
+                code = 1 if key == "n_cops" else 2
+                kernel.set_force(self._seed(), code, int(value), self.tick, self.grid, self.code,
+                                 self.kind, self.group, self.pos, self.alive, self.born, self.meta, self.free)
+            else:
+                raise KeyError(key)
+
+    def advance(self, n_ticks: int) -> None:
+        """Run ``n_ticks`` ticks of random asynchronous activation."""
+        if n_ticks <= 0:
+            return
+        g = self.n_groups
+        counts = np.zeros((n_ticks, g, len(kernel.COUNT_COLUMNS)), np.int64)
+        kills = np.zeros((n_ticks, g, g), np.int64)
+        p = self.p
+        kernel.run_ticks(
+            self._seed(), self.tick, int(n_ticks), self.width, self.grid, self.code, self.kind,
+            self.group,
+            self.pos, self.hard, self.risk, self.active, self.jail, self.age, self.born,
+            self.alive, self.meta, self.free, self.legit, self.allowed, self.targets,
+            float(p["threshold"]), float(p["k"]), int(p["max_jail_term"]), bool(p["movement"]),
+            kernel._RND[p["arrest_rounding"]], float(p["clone_probability"]), int(p["max_age"]),
+            self.cseg, self.kseg, counts, kills,
+        )
+        self._counts.append(counts)
+        self._kills.append(kills)
+        self.tick += n_ticks
+
+    def counts(self) -> np.ndarray:
+        """``(ticks, G, len(COUNT_COLUMNS))`` counters of every tick run so far."""
+        if not self._counts:
+            return np.zeros((0, self.n_groups, len(kernel.COUNT_COLUMNS)), np.int64)
+        return np.concatenate(self._counts)
+
+    def kills(self) -> np.ndarray:
+        """``(ticks, G, G)``: ``kills[t, g, h]`` members of ``h`` killed by actives of ``g``."""
+        if not self._kills:
+            return np.zeros((0, self.n_groups, self.n_groups), np.int64)
+        return np.concatenate(self._kills)
+
+    def n_agents(self, code: int) -> int:
+        """Living agents of kind ``code`` (0 citizens, 1 cops, 2 peacekeepers)."""
+        n = int(self.meta[0])
+        return int(np.count_nonzero(self.alive[:n] & (self.kind[:n] == code)))
+
+    def snapshot(self) -> np.ndarray:
+        """``(height, width)`` int8 site codes (see :func:`.kernel.snapshot`)."""
+        return kernel.snapshot(self.code).reshape(self.height, self.width)

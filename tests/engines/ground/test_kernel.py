@@ -1,0 +1,100 @@
+"""Unit tests of the civil-violence kernel against hand-checkable cases."""
+
+import numpy as np
+import pytest
+
+from factions.engines.ground import Simulator, offsets, simulate, validate_params
+from factions.engines.ground.neighbourhood import segments
+from factions.engines.ground.outbursts import find_outbursts, outburst_stats
+
+
+@pytest.mark.parametrize(("shape", "size"),
+                         [("von_neumann", 112), ("moore", 224), ("lateral", 28),
+                          ("euclidean", 148)])
+def test_offsets_sizes(shape, size):
+    dx, dy = offsets(7, shape)
+    assert dx.size == size
+    assert not np.any((dx == 0) & (dy == 0))
+    seg = segments(dx, dy)
+    assert int((seg[:, 2] - seg[:, 1] + 1).sum()) == size
+
+
+def test_same_seed_bit_identical_and_seeds_differ():
+    a = simulate("I", {"width": 30, "height": 30}, 80, seed=5)
+    b = simulate("I", {"width": 30, "height": 30}, 80, seed=5)
+    c = simulate("I", {"width": 30, "height": 30}, 80, seed=6)
+    assert a.series.equals(b.series)
+    assert np.array_equal(a.snapshot, b.snapshot)
+    assert not a.series.equals(c.series)
+    d = simulate("II", {"width": 30, "height": 30}, 40, seed=5)
+    e = simulate("II", {"width": 30, "height": 30}, 40, seed=5)
+    assert d.series.equals(e.series)
+
+
+def test_conservation_model_i():
+    r = simulate("I", {"width": 30, "height": 30, "cop_density": 0.03}, 100, seed=1)
+    s = r.series
+    n_cit = round(0.7 * 900)
+    assert (s.active + s.jailed + s.quiescent == n_cit).all()
+    assert (s.population == n_cit).all()
+    assert (s.cops == 27).all()
+    snap = r.snapshot
+    assert np.count_nonzero(snap == 1) == 27
+    assert np.count_nonzero(snap >= 3) == n_cit - s.jailed.iloc[-1]
+    assert np.count_nonzero(snap == 4) == s.active.iloc[-1]
+
+
+def test_without_cops_actives_are_exactly_those_with_grievance_above_threshold():
+    # No cops: P = 0, N = 0, so active iff H (1 - L) > T, whatever the neighbours.
+    p = validate_params("I", {"width": 20, "height": 20, "cop_density": 0.0,
+                              "legitimacy": 0.6})
+    sim = Simulator(20, 20, [280], 0, 0, p, [0.6], [[0]], np.random.default_rng(3))
+    sim.advance(1)
+    n = int(sim.meta[0])
+    expected = int(np.count_nonzero(sim.hard[:n] * (1 - 0.6) > p["threshold"]))
+    assert sim.counts()[0, 0, 0] == expected
+    assert np.array_equal(sim.active[:n], sim.hard[:n] * 0.4 > p["threshold"])
+
+
+def test_overwhelming_cops_arrest_everyone_who_goes_active():
+    # Legitimacy 0 and no deterrence possible (k=0): every agent with H > T goes active;
+    # with cops seeing the whole lattice each active is jailed within a few ticks.
+    params = {"width": 15, "height": 15, "citizen_density": 0.5, "cop_density": 0.4,
+              "legitimacy": 0.0, "k": 0.0, "cop_vision": 7, "vision": 1,
+              "max_jail_term": 1000}
+    s = simulate("I", params, 30, seed=2).series
+    assert s.arrests.sum() > 0
+    assert s.active.iloc[-1] == 0
+    # terms are U{0..1000}: a few short ones end, those agents go active and are re-arrested
+    assert s.arrests.sum() >= s.jailed.iloc[-1] >= 0.9 * s.arrests.sum()
+    assert s.jailed.iloc[-1] > 0.8 * 112
+
+
+def test_schedule_changes_forces_and_legitimacy():
+    sched = [(10, "cop_density", 0.0), (20, "cop_density", 0.05), (30, "legitimacy", 1.0)]
+    s = simulate("I", {"width": 20, "height": 20}, 40, seed=4, schedule=sched).series
+    assert (s.cops[:10] == 16).all() and (s.cops[10:20] == 0).all()
+    assert (s.cops[20:30] == 20).all()
+    assert (s.arrests[10:20] == 0).all()
+    assert (s.active[31:] == 0).all()  # L = 1: no grievance, nobody active
+
+
+def test_model_ii_ledgers_balance():
+    r = simulate("II", {"width": 25, "height": 25, "max_age": 50}, 60, seed=3)
+    s = r.series
+    for g in "ab":
+        pop = s[f"population_{g}"].to_numpy()
+        change = s[f"births_{g}"] - s[f"deaths_{g}"] - s[f"natural_deaths_{g}"]
+        assert np.array_equal(np.diff(pop), change.to_numpy()[1:])
+    assert (s.deaths == s.kills_ab + s.kills_ba).all()
+    assert (s.deaths_b == s.kills_ab).all()
+
+
+def test_outburst_detection_on_a_known_series():
+    a = [0, 0, 50, 80, 10, 0, 0, 40, 40, 5, 60, 2, 0, 90]
+    obs = find_outbursts(a, 1000, high=0.03, low=0.005)
+    assert [(o.start, o.end, o.peak) for o in obs] == [
+        (2, 5, 80), (7, 9, 40), (10, 11, 60), (13, 14, 90)]
+    st = outburst_stats(a, 1000)
+    assert st["n_outbursts"] == 4 and st["mean_gap"] == pytest.approx(11 / 3)
+    assert st["quiet_share"] == pytest.approx(7 / 14)
