@@ -1,7 +1,8 @@
 """Displacement engine: refugee and IDP flows driven by violence and host-country pull.
 
 Array-level API (no scenario needed): :func:`build_network`, :func:`check_inputs`,
-:func:`simulate_flows`, :class:`FlowParameters`, :func:`ard_flee`, :func:`ard_per_location`.
+:func:`simulate_flows`, :class:`FlowParameters`, :func:`fit_parameters`, :func:`ard_flee`,
+:func:`ard_per_location`. Scenario level: :func:`run_displace` (registered as ``displace``).
 See ``docs/models/displace.md`` for the rules and how they relate to Flee.
 """
 
@@ -21,9 +22,19 @@ __all__ = [
     "simulate_flows",
     "ard_flee",
     "ard_per_location",
+    "Target",
+    "FitResult",
+    "fit_parameters",
+    "DisplaceResult",
+    "run_displace",
+    "OPTIONS",
 ]
 
+from factions.engines import register
+from factions.engines.base import Engine
 from factions.engines.displace.ard import ard_flee, ard_per_location
+from factions.engines.displace.calibrate import FitResult, Target, fit_parameters
+from factions.engines.displace.engine import OPTIONS, DisplaceResult, run_displace
 from factions.engines.displace.flow import FlowInputs, FlowRun, check_inputs, simulate_flows
 from factions.engines.displace.network import (
     FlowNetwork,
@@ -32,3 +43,6 @@ from factions.engines.displace.network import (
     validate_months,
 )
 from factions.engines.displace.rules import FlowParameters, edge_probabilities, leave_probability
+
+register(Engine(name="displace", title="Displacement: refugee and IDP flows (after Flee)",
+                run=run_displace, options=OPTIONS, order=50, stochastic=True))

@@ -1,0 +1,172 @@
+"""From a checked scenario to the arrays of the flow model.
+
+* Locations: ``origin``, ``host``, ``idp`` map to :class:`LocationKind`; a ``camp`` counts as
+  an IDP setting if it lies in a country that has an origin location, as a host otherwise.
+  Initial stocks are ``locations.<id>.population`` at the first month (0 where not given).
+* Conditions: ``restriction`` and ``hardship`` per location per month from
+  ``timeline.locations_at(month)``, so shocks on ``locations.<id>.restriction|hardship``
+  (e.g. Syria's visa rule of October 2007) reach the model.
+* Violence: engines do not import each other, so violence comes from an *observed* series
+  (default ``ibc_deaths``, deaths per month). An origin with its own series
+  ``<series>_<origin id>`` takes it; the remainder of the national series is shared among the
+  other origins in proportion to their population. Deaths become a rate per 100,000
+  residents per month and are multiplied by ``scale x parameters.violence_scale`` (the
+  latter read from the timeline if the scenario defines it, so scenarios can shock it).
+  Months missing from the series take the nearest earlier value (or the first one).
+* Observations: ``unhcr_refugees_<host id>`` for each host, ``unhcr_idps`` for the sum of
+  IDP settings; an observation at month ``m`` is compared with the stock at the end of ``m``.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ScenarioArrays", "scenario_arrays", "observed_targets", "VIOLENCE_SCALE_PARAM"]
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from factions.engines.displace.calibrate import Target
+from factions.engines.displace.flow import FlowInputs, check_inputs
+from factions.engines.displace.network import (
+    FlowNetwork,
+    LocationKind,
+    build_network,
+    validate_months,
+)
+from factions.errors import EngineError, FactionsError
+
+VIOLENCE_SCALE_PARAM = "violence_scale"
+
+
+@dataclass(frozen=True)
+class ScenarioArrays:
+    """The network, per-month conditions and provenance notes for one scenario timeline."""
+
+    net: FlowNetwork
+    months: list[str]
+    inputs: FlowInputs  # one row per month
+    deaths: np.ndarray  # national deaths per month actually used (after scaling)
+    notes: list[str]
+
+
+def _kinds(sc: Any) -> list[str]:
+    origin_countries = {loc.country for loc in sc.locations if loc.kind == "origin"}
+    out = []
+    for loc in sc.locations:
+        if loc.kind == "camp":
+            out.append("idp" if loc.country in origin_countries else "host")
+        else:
+            out.append(loc.kind)
+    return out
+
+
+def _series_on(months: list[str], series: dict[str, float], name: str) -> tuple[np.ndarray, int]:
+    known = sorted(series)
+    if not known:
+        raise EngineError(f"observation {name!r} is empty")
+    vals, filled = [], 0
+    for m in months:
+        if m in series:
+            vals.append(float(series[m]))
+            continue
+        filled += 1
+        earlier = [k for k in known if k < m]
+        vals.append(float(series[earlier[-1]] if earlier else series[known[0]]))
+    return np.asarray(vals), filled
+
+
+def _observation(sc: Any, oid: str):
+    for o in sc.observations:
+        if o.id == oid:
+            return o
+    return None
+
+
+def scenario_arrays(sc: Any, timeline: Any, violence_series: str = "ibc_deaths",
+                    violence_scale: float = 1.0) -> ScenarioArrays:
+    """Build the network and monthly conditions for one scenario timeline.
+
+    Raises
+    ------
+    EngineError
+        No locations/routes, no origin, a missing violence series, or arrays the flow model
+        refuses (the message names the location or route).
+    """
+    if not sc.locations:
+        raise EngineError("displace needs a 'locations' section in the scenario")
+    if not sc.routes:
+        raise EngineError("displace needs a 'routes' section in the scenario")
+    months = validate_months(list(timeline.months), "timeline months")
+    ids = [loc.id for loc in sc.locations]
+    first = timeline.locations_at(months[0])
+    pop = np.nan_to_num(first.loc[ids, "population"].to_numpy(dtype=float), nan=0.0)
+    try:
+        net = build_network(ids, _kinds(sc), pop,
+                            [(r.a, r.b, r.distance_km) for r in sc.routes])
+    except FactionsError as exc:
+        raise EngineError(f"scenario locations/routes: {exc}") from None
+    origin = net.kinds == int(LocationKind.ORIGIN)
+    if not origin.any():
+        raise EngineError("displace needs at least one location of kind 'origin'")
+
+    obs = _observation(sc, violence_series)
+    if obs is None:
+        raise EngineError(f"violence series {violence_series!r} is not among the scenario's "
+                          f"observations ({', '.join(o.id for o in sc.observations) or 'none'})")
+    notes: list[str] = []
+    national, filled = _series_on(months, obs.series, violence_series)
+    if filled:
+        notes.append(f"{violence_series}: {filled} month(s) missing, nearest earlier value used")
+    has_param = any(p.id == VIOLENCE_SCALE_PARAM for p in sc.parameters)
+    scale = np.full(len(months), float(violence_scale))
+    if has_param:
+        scale *= np.array([timeline.parameter(VIOLENCE_SCALE_PARAM, m) for m in months])
+    if np.any(scale < 0):
+        raise EngineError("violence scale must be >= 0 (option violence_scale x "
+                          f"parameters.{VIOLENCE_SCALE_PARAM})")
+
+    deaths = np.zeros((len(months), net.n_locations))
+    own = np.zeros(net.n_locations, dtype=bool)
+    for i in np.flatnonzero(origin):
+        o = _observation(sc, f"{violence_series}_{ids[i]}")
+        if o is not None:
+            deaths[:, i], _ = _series_on(months, o.series, o.id)
+            own[i] = True
+    rest = np.maximum(national - deaths[:, own].sum(axis=1), 0.0)
+    share = np.where(origin & ~own, pop, 0.0)
+    if share.sum() > 0:
+        deaths += rest[:, None] * (share / share.sum())[None, :]
+    deaths *= scale[:, None]
+    rate = np.divide(deaths * 1e5, pop[None, :], out=np.zeros_like(deaths),
+                     where=(pop[None, :] > 0) & origin[None, :])
+
+    frames = [timeline.locations_at(m).loc[ids] for m in months]
+    restriction = np.array([f["restriction"].to_numpy(dtype=float) for f in frames])
+    hardship = np.array([f["hardship"].to_numpy(dtype=float) for f in frames])
+    try:
+        inputs = check_inputs(net, rate, restriction, hardship)
+    except FactionsError as exc:
+        raise EngineError(f"scenario conditions: {exc}") from None
+    return ScenarioArrays(net, months, inputs, deaths.sum(axis=1), notes)
+
+
+def observed_targets(sc: Any, arrays: ScenarioArrays, steps_per_month: int = 1) -> list[Target]:
+    """UNHCR stocks inside the period as calibration / ARD targets (hosts, then ``idps``)."""
+    net, months = arrays.net, arrays.months
+    pos = {m: k for k, m in enumerate(months)}
+    targets = []
+    groups = [(net.ids[i], [int(i)], f"unhcr_refugees_{net.ids[i]}")
+              for i in np.flatnonzero(net.kinds == int(LocationKind.HOST))]
+    idp = [int(i) for i in np.flatnonzero(net.kinds == int(LocationKind.IDP))]
+    if idp:
+        groups.append(("idps", idp, "unhcr_idps"))
+    for name, locs, oid in groups:
+        o = _observation(sc, oid)
+        if o is None:
+            continue
+        pts = sorted((m, float(v)) for m, v in o.series.items() if m in pos and v > 0)
+        if pts:
+            targets.append(Target(name, locs, [steps_per_month * (pos[m] + 1) for m, _ in pts],
+                                  [v for _, v in pts]))
+    return targets
