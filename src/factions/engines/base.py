@@ -30,8 +30,6 @@ import pandas as pd
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from factions.scenario import Scenario
-
 METRIC_COLUMNS = ["metric", "month", "value"]
 
 

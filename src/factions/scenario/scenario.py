@@ -8,7 +8,7 @@ from functools import cached_property
 
 from pydantic import PrivateAttr
 
-from factions.errors import ScenarioError
+from factions.errors import Problem, ScenarioError
 from factions.scenario.months import month_range
 from factions.scenario.params import base_frame, canonical_param, parameter_specs
 from factions.scenario.schema import ScenarioModel
@@ -63,8 +63,9 @@ class Scenario(ScenarioModel):
                 return s
         if not self.scenarios and scenario_id == IMPLICIT_SCENARIO:
             return None
-        raise ScenarioError(f"unknown scenario {scenario_id!r}; this file has: "
-                            + ", ".join(self.scenario_ids()))
+        raise ScenarioError([Problem(self._file, None, None, "scenarios",
+                                     f"unknown scenario {scenario_id!r}; this file has: "
+                                     + ", ".join(self.scenario_ids()))])
 
     @cached_property
     def _base(self):

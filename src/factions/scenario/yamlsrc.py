@@ -66,8 +66,9 @@ def read_yaml(text: str, file: str) -> Located:
         On a YAML syntax error, duplicate keys, non-string keys or an empty document,
         with the line and column of each problem.
     """
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -75,10 +76,14 @@ def read_yaml(text: str, file: str) -> Located:
         col = mark.column + 1 if mark else None
         msg = f"YAML syntax error: {exc.problem or exc.context}"
         raise ScenarioError([Problem(file, line, col, "", msg)]) from None
+    except yaml.reader.ReaderError as exc:
+        msg = f"unreadable character {exc.character!r}: {exc.reason}"
+        raise ScenarioError([Problem(file, None, None, "", msg)]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(file, None, None, "", f"YAML error: {exc}")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         raise ScenarioError([Problem(file, 1, 1, "", "the file is empty")])
     located = Located(None, file)

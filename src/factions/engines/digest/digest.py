@@ -1,0 +1,149 @@
+"""The scenario digest: the scenario's own tables and timeline, under one named scenario.
+
+No model: it reports what the file says and what the shocks do to it month by month, so
+that every other engine's output can be read against it. Its metrics are the scenario's
+parameters themselves (``digest.forces.us_troops``, ``digest.populations.shia.legitimacy``)
+so that claims can test the inputs (e.g. "the surge raised troop levels").
+"""
+
+from __future__ import annotations
+
+__all__ = ["DigestResult", "run_digest"]
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from factions.engines.base import EngineResult
+from factions.report.plots import month_axis, new_figure
+from factions.scenario import Scenario
+
+_METRIC_PREFIXES = ("forces.", "populations.", "parameters.", "locations.")
+
+
+@dataclass
+class DigestResult(EngineResult):
+    actors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ties: pd.DataFrame = field(default_factory=pd.DataFrame)
+    shocks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    timeline: pd.DataFrame = field(default_factory=pd.DataFrame)
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    observations: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"actors": self.actors, "ties": self.ties, "shocks": self.shocks,
+                "changes": self.changes, "observations": self.observations}
+
+    def metrics(self) -> pd.DataFrame:
+        cols = [c for c in self.timeline.columns if c.startswith(_METRIC_PREFIXES)]
+        long = self.timeline[cols].reset_index().melt(id_vars="month", var_name="metric",
+                                                      value_name="value")
+        ties = self.ties_by_month()
+        return pd.concat([long[["metric", "month", "value"]], ties], ignore_index=True)
+
+    def ties_by_month(self) -> pd.DataFrame:
+        rel = self.timeline[[c for c in self.timeline.columns if c.startswith("relations.")]]
+        recs = []
+        for month, row in rel.iterrows():
+            v = row.to_numpy()
+            recs += [{"metric": "ties_positive", "month": month, "value": float((v > 0).sum())},
+                     {"metric": "ties_negative", "month": month, "value": float((v < 0).sum())}]
+        return pd.DataFrame.from_records(recs, columns=["metric", "month", "value"])
+
+    def figures(self):
+        figs = {}
+        months = list(self.timeline.index)
+        forces = [c for c in self.timeline.columns if c.startswith("forces.")]
+        if forces:
+            fig = new_figure(9, 3.8)
+            ax = fig.add_subplot()
+            x = np.arange(len(months))
+            for c in forces:
+                ax.plot(x, self.timeline[c].to_numpy(), label=c.removeprefix("forces."))
+            for _, s in self.shocks.iterrows():
+                if s["month"] in months:
+                    i = months.index(s["month"])
+                    ax.axvline(i, color="grey", lw=0.8, ls="--")
+                    ax.annotate(s["shock"], (i, ax.get_ylim()[1]), rotation=90, fontsize=7,
+                                va="top", ha="right", color="dimgrey")
+            ax.set_ylabel("strength")
+            ax.set_title(f"Forces and shocks — {self.scenario_id}")
+            ax.legend(fontsize=8)
+            month_axis(ax, months)
+            figs["timeline"] = fig
+        if not self.observations.empty:
+            fig = new_figure(9, 3.5)
+            ax = fig.add_subplot()
+            for oid, grp in self.observations.groupby("observation", sort=False):
+                idx = [months.index(m) for m in grp["month"] if m in months]
+                vals = grp.loc[grp["month"].isin(months), "value"].to_numpy()
+                ax.plot(idx, vals, marker="o" if len(idx) < 12 else None, ms=3, label=oid)
+            ax.set_yscale("symlog")
+            ax.set_title("Observations")
+            ax.legend(fontsize=7, ncol=2)
+            month_axis(ax, months)
+            figs["observations"] = fig
+        return figs
+
+
+def run_digest(scenario: Scenario, scenario_id: str, seed: int = 0,
+               options: Mapping | None = None) -> DigestResult:
+    """Tables of the scenario under ``scenario_id``: actors, ties, shocks, changes, data.
+
+    ``changes`` lists, for every parameter a shock moves, its value before the first shock
+    month and at the end of the period, against the no-shock baseline.
+    """
+    tl = scenario.timeline(scenario_id)
+    frame = tl.frame()
+    first = scenario.months()[0]
+    actors = tl.actors_at(first).reset_index()
+    meta = pd.DataFrame.from_records(
+        [{"actor": a.id, "name": a.name, "kind": a.kind, "identity": a.identity,
+          "source": a.source} for a in scenario.actors])
+    actors = meta.merge(actors, on="actor")
+    ties = pd.DataFrame.from_records(
+        [{"a": r.a, "b": r.b, "weight": r.weight, "kind": r.kind, "start": r.start or first,
+          "end": r.end or scenario.months()[-1], "source": r.source} for r in scenario.relations],
+        columns=["a", "b", "weight", "kind", "start", "end", "source"])
+    shocks = pd.DataFrame.from_records(
+        [{"shock": s.id, "name": s.name, "month": s.month, "hypothetical": s.hypothetical,
+          "effects": "; ".join(_describe(e) for e in s.effects), "source": s.source}
+         for s in tl.shocks],
+        columns=["shock", "name", "month", "hypothetical", "effects", "source"])
+    base = scenario._base[0]
+    changes = []
+    for col in frame.columns:
+        b = base[col].to_numpy() if col in base.columns else np.zeros(len(frame))
+        v = frame[col].to_numpy()
+        diff = np.nonzero(~np.isclose(b, v))[0]
+        if diff.size:
+            changes.append({"parameter": col, "from_month": frame.index[diff[0]],
+                            "baseline_end": float(b[-1]), "scenario_end": float(v[-1]),
+                            "max_abs_change": float(np.max(np.abs(v - b)))})
+    changes_df = pd.DataFrame.from_records(
+        changes, columns=["parameter", "from_month", "baseline_end", "scenario_end",
+                          "max_abs_change"])
+    obs = pd.DataFrame.from_records(
+        [{"observation": o.id, "month": m, "value": v, "unit": o.unit}
+         for o in scenario.observations for m, v in sorted(o.series.items())],
+        columns=["observation", "month", "value", "unit"])
+    n_neg = sum(1 for *_, w in tl.relations_at(scenario.months()[-1]) if w < 0)
+    summary = {"actors": len(scenario.actors), "ties": len(scenario.relations),
+               "shocks": len(tl.shocks), "parameters_changed": len(changes),
+               "negative_ties_at_end": n_neg}
+    return DigestResult(engine="digest", scenario_id=scenario_id, seed=seed, summary=summary,
+                        actors=actors, ties=ties, shocks=shocks, timeline=frame,
+                        changes=changes_df, observations=obs)
+
+
+def _describe(e) -> str:
+    s = f"{e.param} {e.op} {e.amount:g}"
+    if e.from_:
+        s += f" from {e.from_}"
+    if e.ramp:
+        s += f" over {e.ramp} months"
+    if e.until:
+        s += f" until {e.until}"
+    return s

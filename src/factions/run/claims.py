@@ -1,0 +1,114 @@
+"""Claims answered with numbers.
+
+A claim's test compares two sides with ``>``, ``<``, ``>=`` or ``<=``; each side is a
+metric of a scenario aggregated over a window of months, an observed series aggregated the
+same way, or a constant. With several seeds of stochastic engines, each seed is one
+replica: the claim's probability is the share of replicas in which it holds, and the
+estimate is the median difference lhs − rhs.
+"""
+
+from __future__ import annotations
+
+__all__ = ["evaluate_claims", "side_value", "CLAIM_COLUMNS"]
+
+import numpy as np
+import pandas as pd
+
+from factions.scenario import Scenario, month_index
+
+CLAIM_COLUMNS = ["claim", "quote", "test", "lhs", "rhs", "difference", "p_holds", "replicas",
+                 "verdict"]
+
+_OPS = {">": np.greater, "<": np.less, ">=": np.greater_equal, "<=": np.less_equal}
+
+
+def _agg(values: pd.Series, how: str) -> float:
+    if values.empty:
+        return float("nan")
+    values = values.sort_index()
+    return float({"mean": values.mean, "sum": values.sum, "max": values.max,
+                  "min": values.min, "last": lambda: values.iloc[-1]}[how]())
+
+
+def _window(series: pd.Series, window) -> pd.Series:
+    if window is None:
+        return series
+    lo, hi = month_index(window[0]), month_index(window[1])
+    keep = [m is not None and lo <= month_index(m) <= hi for m in series.index]
+    return series[keep]
+
+
+def side_value(side, test, scenario: Scenario, metrics: pd.DataFrame | None) -> float:
+    """Value of one side of a test in one replica (NaN when the metric is missing).
+
+    ``metrics`` has columns ``scenario, metric, month, value`` (metric with engine prefix).
+    """
+    if side.value is not None:
+        return float(side.value)
+    if side.observation is not None:
+        obs = scenario.observation(side.observation)
+        return _agg(_window(pd.Series(obs.series, dtype=float), side.window), test.agg)
+    if metrics is None or metrics.empty:
+        return float("nan")
+    sel = metrics[(metrics["scenario"] == side.scenario) & (metrics["metric"] == test.metric)]
+    if sel.empty:
+        return float("nan")
+    if sel["month"].isna().all():
+        return float(sel["value"].iloc[0])
+    series = pd.Series(sel["value"].to_numpy(float), index=sel["month"].to_list())
+    return _agg(_window(series, side.window), test.agg)
+
+
+def _describe_side(side, test) -> str:
+    if side.value is not None:
+        return f"{side.value:g}"
+    win = f" {side.window[0]}..{side.window[1]}" if side.window else ""
+    if side.observation is not None:
+        return f"{test.agg} observed {side.observation}{win}"
+    return f"{test.agg} {test.metric} [{side.scenario}]{win}"
+
+
+def evaluate_claims(scenario: Scenario, replicas: list[pd.DataFrame]) -> pd.DataFrame:
+    """One row per claim: the comparison, the estimate and the probability that it holds.
+
+    ``replicas`` holds one metrics frame per replica (seed); deterministic metrics are
+    repeated in each.
+    """
+    rows = []
+    available = set()
+    for rep in replicas:
+        available |= set(rep["metric"].unique()) if not rep.empty else set()
+    for c in scenario.claims:
+        row = {"claim": c.id, "quote": c.quote}
+        if c.test is None:
+            rows.append({**row, "test": "", "lhs": np.nan, "rhs": np.nan, "difference": np.nan,
+                         "p_holds": np.nan, "replicas": 0, "verdict": f"untestable: {c.untestable}"})
+            continue
+        t = c.test
+        desc = f"{_describe_side(t.lhs, t)} {t.op} {_describe_side(t.rhs, t)}"
+        needs_metric = t.lhs.scenario is not None or t.rhs.scenario is not None
+        if needs_metric and t.metric not in available:
+            engine = t.metric.split(".")[0]
+            rows.append({**row, "test": desc, "lhs": np.nan, "rhs": np.nan, "difference": np.nan,
+                         "p_holds": np.nan, "replicas": 0,
+                         "verdict": f"not tested: no result for {t.metric} (engine {engine!r} not run or has no such metric)"})
+            continue
+        reps = replicas if needs_metric else replicas[:1] or [None]
+        lhs = np.array([side_value(t.lhs, t, scenario, r) for r in reps])
+        rhs = np.array([side_value(t.rhs, t, scenario, r) for r in reps])
+        ok = ~(np.isnan(lhs) | np.isnan(rhs))
+        if not ok.any():
+            rows.append({**row, "test": desc, "lhs": np.nan, "rhs": np.nan, "difference": np.nan,
+                         "p_holds": np.nan, "replicas": 0,
+                         "verdict": "not tested: no values in the window"})
+            continue
+        holds = _OPS[t.op](lhs[ok], rhs[ok])
+        p = float(holds.mean())
+        verdict = "holds" if p >= 0.95 else "fails" if p <= 0.05 else "uncertain"
+        if not needs_metric:
+            verdict += " (observed)"
+        rows.append({**row, "test": desc, "lhs": float(np.median(lhs[ok])),
+                     "rhs": float(np.median(rhs[ok])),
+                     "difference": float(np.median(lhs[ok] - rhs[ok])), "p_holds": p,
+                     "replicas": int(ok.sum()), "verdict": verdict})
+    return pd.DataFrame.from_records(rows, columns=CLAIM_COLUMNS)

@@ -1,0 +1,71 @@
+"""`factions` end to end: report files, JSON output, one-line errors with exit code 2."""
+
+import json
+
+import pytest
+
+from factions.cli import main
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("factions ")
+
+
+def test_run_writes_report(small_path, tmp_path, capsys):
+    out = tmp_path / "rep"
+    assert main(["run", str(small_path), "-e", "digest", "--out", str(out), "--seed", "3"]) == 0
+    html = (out / "index.html").read_text()
+    assert "A small two-faction example" in html
+    assert "digest — scenario <code>historical</code>" in html
+    assert "data:image/png;base64," in html          # figures embedded
+    assert "surge_more_troops" in html
+    res = json.loads((out / "results.json").read_text())
+    assert res["seed"] == 3 and res["scenarios"] == ["historical", "no_surge", "rupture"]
+    claims = {c["claim"]: c for c in res["claims"]}
+    assert claims["surge_more_troops"]["verdict"] == "holds"
+    assert claims["surge_more_troops"]["difference"] == pytest.approx(20000)
+    assert (out / "tables" / "digest__historical__shocks.csv").exists()
+    assert (out / "tables" / "claims.csv").exists()
+    assert "Report:" in capsys.readouterr().out
+
+
+def test_run_json_and_scenario_filter(small_path, tmp_path, capsys):
+    assert main(["run", str(small_path), "-e", "digest", "-s", "no_surge", "-o", str(tmp_path),
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["scenarios"] == ["no_surge"]
+    assert {r["scenario_id"] for r in data["results"]} == {"no_surge"}
+
+
+def test_check_json(small_path, capsys):
+    assert main(["check", str(small_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["valid"] and data["actors"] == 4 and data["shocks"] == 3
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["run", "missing.yaml"], "missing.yaml no such file"),
+    (["run", "--bogus"], "No such option: --bogus"),
+    (["check"], "Missing argument"),
+    (["run", "SMALL", "-s", "nope"], "unknown scenario 'nope'"),
+    (["run", "SMALL", "-e", "nope"], "unknown engine 'nope'"),
+    (["run", "SMALL", "-e", "digest", "--option", "digest.x=1"], "does not accept option(s) x"),
+    (["run", "SMALL", "--option", "garbage"], "expected ENGINE.NAME=VALUE"),
+])
+def test_user_errors_one_line_exit_2(argv, fragment, small_path, tmp_path, capsys):
+    argv = [str(small_path) if a == "SMALL" else a for a in argv] + (
+        ["-o", str(tmp_path)] if argv[0] == "run" and len(argv) > 1 and argv[1] != "--bogus" else [])
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and fragment in err[0]
+
+
+def test_bad_scenario_file_lists_each_problem(small_text, tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(small_text.replace("capability: 0.2,", "capability: -1,")
+                   .replace("salience: 0.6,", "salience: 2,"))
+    assert main(["check", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2
+    assert all(line.startswith(f"error: {bad}:") for line in err)
