@@ -7,6 +7,7 @@ and ``smp`` (a spatial model of politics after KAPSARC's KTAB). Inputs are plain
 a scenario (the registered engine ``bargain``).
 """
 
+from factions.engines import register
 from factions.engines.bargain.api import (
     DEFAULT_MODEL,
     MODELS,
@@ -15,6 +16,14 @@ from factions.engines.bargain.api import (
     forecast_distribution,
     forecast_many,
     run_model,
+)
+from factions.engines.bargain.engine import (
+    OPTIONS,
+    BargainResult,
+    IssueForecast,
+    bargain_issues,
+    bargain_ktab,
+    run_bargain,
 )
 from factions.engines.bargain.expected_utility import (
     challenge_utilities,
@@ -27,11 +36,17 @@ from factions.engines.bargain.inputs import BargainInput, KtabData, read_ktab_cs
 from factions.engines.bargain.result import Forecast
 from factions.engines.bargain.smp import condorcet_probabilities, smp, victory_probabilities
 from factions.engines.bargain.static import compromise, median, nash, weighted_median
+from factions.engines.base import Engine
 
 __all__ = [
     "DEFAULT_MODEL",
     "MODELS",
     "BargainInput",
+    "BargainResult",
+    "IssueForecast",
+    "bargain_issues",
+    "bargain_ktab",
+    "run_bargain",
     "Forecast",
     "ForecastDistribution",
     "KtabData",
@@ -54,3 +69,14 @@ __all__ = [
     "weighted_median",
     "win_probabilities",
 ]
+
+register(
+    Engine(
+        name="bargain",
+        title="Bargaining: who gets what on each issue",
+        run=run_bargain,
+        options=OPTIONS,
+        order=30,
+        stochastic=True,
+    )
+)

@@ -1,0 +1,254 @@
+"""The ``bargain`` engine: every issue of a scenario forecast by each model.
+
+Also the entry point for a KTAB CSV (:func:`bargain_ktab`), so that the CLI renders
+both through the same :class:`BargainResult`.
+"""
+
+from __future__ import annotations
+
+__all__ = ["BargainResult", "IssueForecast", "run_bargain", "bargain_issues", "bargain_ktab",
+           "OPTIONS"]
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from factions.engines.bargain.api import (
+    DEFAULT_MODEL,
+    MODELS,
+    ForecastDistribution,
+    forecast_distribution,
+    run_model,
+)
+from factions.engines.bargain.inputs import BargainInput, read_ktab_csv, validate_inputs
+from factions.engines.bargain.result import Forecast
+from factions.engines.base import METRIC_COLUMNS, EngineResult
+from factions.errors import EngineError, InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+OPTIONS = {
+    "models": "models to run (list or comma-separated; default all: "
+              + ", ".join(MODELS) + ")",
+    "issue": "issue id(s) to forecast (default every issue)",
+    "month": "month 'YYYY-MM' whose positions and capabilities are used (default the last)",
+    "rounds": "maximum rounds of expected_utility and smp (default 20 and 100)",
+    "default_model": f"model behind the bare metric <issue> (default {DEFAULT_MODEL})",
+    "draws": "perturbed draws for the default model's interval (default 100; 0 = none)",
+    "model_options": "mapping model -> keyword options, e.g. {smp: {victory: square}}",
+}
+
+
+@dataclass(frozen=True)
+class IssueForecast:
+    """Inputs and forecasts of one issue."""
+
+    issue: str
+    name: str
+    data: BargainInput
+    forecasts: dict[str, Forecast]
+    distribution: ForecastDistribution | None = None
+
+
+@dataclass
+class BargainResult(EngineResult):
+    """Forecasts per issue and model; tables, figures and metrics drawn from them."""
+
+    month: str | None = None
+    default_model: str = DEFAULT_MODEL
+    issues: list[IssueForecast] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        out_rows, pos_rows, traj, rounds, unc = [], [], [], [], []
+        for it in self.issues:
+            d = it.data
+            for name, f in it.forecasts.items():
+                out_rows.append({"issue": it.issue, "model": name, "outcome": f.outcome,
+                                 "rounds": f.rounds, "default": name == self.default_model})
+                for k, actor in enumerate(d.names):
+                    pos_rows.append({"issue": it.issue, "model": name, "actor": actor,
+                                     "capability": d.capability[k], "salience": d.salience[k],
+                                     "position_start": d.position[k],
+                                     "position_end": f.positions[k]})
+                if f.rounds > 0:
+                    t = f.trajectory_frame()
+                    t.insert(0, "model", name)
+                    t.insert(0, "issue", it.issue)
+                    traj.append(t)
+                    r = f.outcome_frame()
+                    r.insert(0, "model", name)
+                    r.insert(0, "issue", it.issue)
+                    rounds.append(r)
+            if it.distribution is not None:
+                u = it.distribution
+                unc.append({"issue": it.issue, "model": u.model, "point": u.point,
+                            "median": u.median, "low": u.low, "high": u.high, "level": u.level,
+                            "draws": u.draws.size, "seed": u.seed})
+        tables = {
+            "outcomes": pd.DataFrame(out_rows, columns=["issue", "model", "outcome", "rounds",
+                                                        "default"]),
+            "positions": pd.DataFrame(pos_rows, columns=["issue", "model", "actor", "capability",
+                                                         "salience", "position_start",
+                                                         "position_end"]),
+        }
+        if traj:
+            tables["trajectories"] = pd.concat(traj, ignore_index=True)
+            tables["rounds"] = pd.concat(rounds, ignore_index=True)
+        if unc:
+            tables["uncertainty"] = pd.DataFrame(unc)
+        return tables
+
+    def figures(self) -> dict[str, Figure]:
+        from factions.engines.bargain.figures import scale_figure, trajectory_figure
+
+        figs: dict[str, Figure] = {}
+        for it in self.issues:
+            figs[f"scale_{it.issue}"] = scale_figure(it)
+            for name, f in it.forecasts.items():
+                if f.rounds > 0:
+                    figs[f"trajectory_{it.issue}_{name}"] = trajectory_figure(it, name)
+        return figs
+
+    def metrics(self) -> pd.DataFrame:
+        rows = []
+        for it in self.issues:
+            for name, f in it.forecasts.items():
+                rows.append({"metric": f"{it.issue}.{name}", "month": None, "value": f.outcome})
+                if name == self.default_model:
+                    rows.append({"metric": it.issue, "month": None, "value": f.outcome})
+            if it.distribution is not None:
+                rows.append({"metric": f"{it.issue}.low", "month": None,
+                             "value": it.distribution.low})
+                rows.append({"metric": f"{it.issue}.high", "month": None,
+                             "value": it.distribution.high})
+        return pd.DataFrame(rows, columns=METRIC_COLUMNS)
+
+
+def _names(value: Any, known: Sequence[str], what: str) -> list[str]:
+    if value is None:
+        return list(known)
+    items = [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
+    unknown = [v for v in items if v not in known]
+    if unknown or not items:
+        raise EngineError(f"unknown {what} {', '.join(map(repr, unknown)) or '(none)'}; "
+                          f"known: {', '.join(known)}")
+    return items
+
+
+def _model_options(options: Mapping[str, Any], models: Sequence[str]) -> dict[str, dict]:
+    per = {m: dict((options.get("model_options") or {}).get(m, {})) for m in models}
+    unknown = set(options.get("model_options") or {}) - set(MODELS)
+    if unknown:
+        raise EngineError(f"model_options names unknown model(s) {', '.join(sorted(unknown))}")
+    if options.get("rounds") is not None:
+        try:
+            rounds = int(options["rounds"])
+        except (TypeError, ValueError):
+            raise EngineError(f"rounds must be an integer; got {options['rounds']!r}") from None
+        for m in ("expected_utility", "smp"):
+            if m in per:
+                per[m].setdefault("rounds", rounds)
+                if m == "smp":
+                    per[m].setdefault("min_rounds", min(2, rounds))
+    return per
+
+
+def bargain_issues(
+    issues: Sequence[tuple[str, str, BargainInput]], options: Mapping[str, Any], seed: int,
+) -> tuple[list[IssueForecast], str]:
+    """Run the selected models on validated issues; returns forecasts and the default model."""
+    models = _names(options.get("models"), list(MODELS), "model(s)")
+    default = options.get("default_model") or (DEFAULT_MODEL if DEFAULT_MODEL in models
+                                               else models[0])
+    if default not in models:
+        raise EngineError(f"default_model {default!r} is not among the models run: "
+                          f"{', '.join(models)}")
+    draws = options.get("draws", 100)
+    if not isinstance(draws, int | np.integer) or draws < 0:
+        raise EngineError(f"draws must be an integer >= 0; got {draws!r}")
+    per = _model_options(options, models)
+    rng = np.random.default_rng(seed)
+    out = []
+    for issue_id, name, data in issues:
+        fc = {m: run_model(data, m, **per[m]) for m in models}
+        dist = None
+        if draws:
+            dist = forecast_distribution(
+                data.capability, data.position, data.salience, default, names=data.names,
+                scale=data.scale, n_draws=int(draws), seed=int(rng.integers(2**31)),
+                **per[default])
+        out.append(IssueForecast(issue_id, name, data, fc, dist))
+    return out, default
+
+
+def run_bargain(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]) -> BargainResult:
+    """Engine entry point: forecast the scenario's issues at one month, shocks applied.
+
+    Capability of an actor is ``capability * active`` from ``tl.actors_at(month)``;
+    positions and saliences come from ``tl.positions_at(month)`` (0-100 scale). Actors
+    without a position on an issue, or with zero weight, do not take part in it.
+
+    Raises
+    ------
+    EngineError
+        On an unknown option value (model, issue, month, rounds, draws).
+    """
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise EngineError(f"engine 'bargain' does not accept option(s) {', '.join(unknown)}; "
+                          f"accepted: {', '.join(sorted(OPTIONS))}")
+    tl = scenario.timeline(scenario_id)
+    month = options.get("month") or tl.months[-1]
+    if month not in tl.months:
+        raise EngineError(f"month {month!r} is outside {tl.months[0]}..{tl.months[-1]}")
+    by_id = {i.id: i for i in scenario.issues}
+    chosen = _names(options.get("issue"), list(by_id), "issue(s)")
+    actors = tl.actors_at(month)
+    cap = actors["capability"].astype(float) * actors["active"].astype(float)
+    pos = tl.positions_at(month)
+    inputs, skipped = [], []
+    for issue_id in chosen:
+        p = pos[pos["issue"] == issue_id]
+        c = cap.reindex(p["actor"]).to_numpy(float)
+        keep = (c * p["salience"].to_numpy(float)) > 0
+        if keep.sum() == 0:
+            skipped.append(issue_id)
+            continue
+        try:
+            data = validate_inputs(c[keep], p["position"].to_numpy(float)[keep],
+                                   p["salience"].to_numpy(float)[keep],
+                                   names=p["actor"].to_numpy()[keep], scale=(0.0, 100.0))
+        except InputError as exc:
+            raise EngineError(f"issue {issue_id!r} at {month}: {exc}") from None
+        inputs.append((issue_id, by_id[issue_id].name, data))
+    forecasts, default = bargain_issues(inputs, options, seed)
+    summary = {"month": month, "default_model": default,
+               "outcomes": {f.issue: round(f.forecasts[default].outcome, 2) for f in forecasts}}
+    if skipped:
+        summary["skipped_issues"] = skipped
+    return BargainResult(engine="bargain", scenario_id=scenario_id, seed=seed, summary=summary,
+                         month=month, default_model=default, issues=forecasts)
+
+
+def bargain_ktab(path: str | Path, seed: int = 0, options: Mapping[str, Any] | None = None
+                 ) -> BargainResult:
+    """Forecast every dimension of a KTAB CSV (dimensions are treated one at a time).
+
+    Accepts the same ``options`` as the engine except ``issue`` (a dimension name) and
+    ``month`` (ignored). Raises :class:`InputError` on a bad file.
+    """
+    options = dict(options or {})
+    k = read_ktab_csv(path)
+    dims = _names(options.pop("issue", None), list(k.dimensions), "dimension(s)")
+    options.pop("month", None)
+    inputs = [(dim, f"{k.name}: {dim}", k.issue(k.dimensions.index(dim))) for dim in dims]
+    forecasts, default = bargain_issues(inputs, options, seed)
+    summary = {"file": str(path), "default_model": default,
+               "outcomes": {f.issue: round(f.forecasts[default].outcome, 2) for f in forecasts}}
+    return BargainResult(engine="bargain", scenario_id="ktab", seed=seed, summary=summary,
+                         default_model=default, issues=forecasts)
