@@ -63,3 +63,15 @@ def test_unknown_scenario_and_month(sc):
         sc.timeline("nope")
     with pytest.raises(KeyError, match="outside the period"):
         sc.timeline("historical").relations_at("2010-01")
+
+
+def test_with_base_overrides_before_shocks(sc):
+    c = sc.with_base({"populations.group_a.legitimacy": 0.3, "relations.gov.mil_b": 0.2})
+    leg = c.timeline("historical").series("populations.group_a.legitimacy")
+    assert leg["2007-01"] == pytest.approx(0.3)
+    assert leg["2007-09"] == pytest.approx(0.36)  # the shock's scale 1.2 still applies
+    assert c.timeline("historical").value("relations.mil_b.gov", "2007-01") == 0.2
+    # the original is untouched
+    assert sc.timeline("historical").value("populations.group_a.legitimacy", "2007-01") == 0.7
+    with pytest.raises(ScenarioError, match="unknown parameter 'forces.tanks'"):
+        sc.with_base({"forces.tanks": 1})

@@ -78,6 +78,31 @@ class Scenario(ScenarioModel):
                     touched.add(name)
         return base_frame(self, touched), specs
 
+    def with_base(self, overrides: dict[str, float]) -> Scenario:
+        """A copy whose base values (before any shock) are replaced for whole parameters.
+
+        Used by sweeps and calibration: ``{"populations.shia.legitimacy": 0.5}`` sets the
+        value for every month before the shocks apply. Unknown names raise
+        :class:`ScenarioError`; values are clipped to the parameter's domain.
+        """
+        base, specs = self._base
+        base = base.copy()
+        problems = []
+        for name, value in overrides.items():
+            try:
+                key, spec = canonical_param(name, self, specs)
+            except KeyError as exc:
+                problems.append(Problem(self._file, None, None, name, exc.args[0]))
+                continue
+            base[key] = min(max(float(value), spec.lo), spec.hi)
+        if problems:
+            raise ScenarioError(problems)
+        clone = self.model_copy()
+        clone._file = self._file
+        clone._timelines = {}
+        clone.__dict__["_base"] = (base, specs)
+        return clone
+
     def timeline(self, scenario_id: str | None = None) -> Timeline:
         """Parameters month by month under ``scenario_id`` (default: the first scenario)."""
         scenario_id = scenario_id or self.scenario_ids()[0]
