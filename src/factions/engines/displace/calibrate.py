@@ -2,8 +2,10 @@
 
 Residuals are relative, ``(sim - obs) / obs`` at every observed (time, series) cell, so each
 host counts for the same whatever its size — the quantity whose mean absolute value is the
-per-host ARD. Parameters are fitted on a log scale inside bounds with
-:func:`scipy.optimize.least_squares` (trust-region reflective), from the given start.
+per-host ARD. Scale-like parameters (weights, ``safety_scale``) are fitted on a log axis, hazards (lower
+bound 0) on a linear one, inside :data:`DEFAULT_BOUNDS`, with
+:func:`scipy.optimize.least_squares` (trust-region reflective) from three deterministic
+starts (the given values times 1, 0.2 and 5); the best is kept.
 
 A fit to the same data it is judged on is an *in-sample* fit: its ARD says the model *can*
 reproduce the series, not that it predicts them.
@@ -26,16 +28,18 @@ from factions.errors import InputError
 
 DEFAULT_FIT = ("violence_sensitivity", "host_weight", "return_safety", "return_restriction",
                "return_hardship")
+_START_FACTORS = (1.0, 0.2, 5.0)
 DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
-    "base_flight": (1e-7, 0.05),
-    "violence_sensitivity": (1e-6, 0.05),
-    "base_return": (1e-6, 0.2),
-    "return_hardship": (1e-6, 0.5),
-    "return_restriction": (1e-6, 0.5),
-    "return_safety": (1e-6, 0.5),
+    "base_flight": (0.0, 0.05),
+    "violence_sensitivity": (0.0, 0.05),
+    "base_return": (0.0, 0.2),
+    "return_hardship": (0.0, 0.5),
+    "return_restriction": (0.0, 0.5),
+    "return_safety": (0.0, 0.5),
     "host_weight": (1e-3, 1e3),
     "idp_weight": (1e-3, 1e3),
     "origin_weight": (1e-3, 1e3),
+    "onward_weight": (0.0, 10.0),
     "hardship_deterrence": (1e-3, 1.0),
     "distance_power": (1e-3, 4.0),
     "safety_scale": (0.1, 100.0),
@@ -118,10 +122,10 @@ def fit_parameters(
 
     Notes
     -----
-    Cost: ``max_evaluations`` runs of O(T (L + E)) each, plus finite-difference Jacobians.
+    Cost: up to 3 x ``max_evaluations`` runs of O(T (L + E)) each, plus finite-difference Jacobians.
     """
     start = start or FlowParameters()
-    names = tuple(names)
+    names = tuple(dict.fromkeys(names))
     unknown = [n for n in names if n not in DEFAULT_BOUNDS]
     if unknown:
         raise InputError(f"cannot fit unknown parameter(s) {', '.join(unknown)}; "
@@ -136,19 +140,32 @@ def fit_parameters(
         if max(tg.steps) > inputs.n_steps or min(tg.steps) < 0:
             raise InputError(f"target {tg.name}: a step is outside 0..{inputs.n_steps}")
     obs = [np.asarray(tg.values, dtype=float) for tg in targets]
-    lo = np.log([DEFAULT_BOUNDS[n][0] for n in names])
-    hi = np.log([DEFAULT_BOUNDS[n][1] for n in names])
-    x0 = np.clip(np.log([max(getattr(start, n), 1e-12) for n in names]), lo, hi)
+    bounds = np.array([DEFAULT_BOUNDS[n] for n in names], dtype=float)
+    logged = bounds[:, 0] > 0  # scale-like parameters on a log axis, hazards on a linear one
+    lo = np.where(logged, np.log(np.maximum(bounds[:, 0], 1e-300)), bounds[:, 0])
+    hi = np.where(logged, np.log(bounds[:, 1]), bounds[:, 1])
+
+    def to_x(values: np.ndarray) -> np.ndarray:
+        values = np.clip(values, bounds[:, 0], bounds[:, 1])
+        return np.clip(np.where(logged, np.log(np.maximum(values, 1e-300)), values), lo, hi)
 
     def params_at(x: np.ndarray) -> FlowParameters:
-        return start.replace(**dict(zip(names, np.exp(x), strict=True)))
+        values = np.where(logged, np.exp(x), x)
+        return start.replace(**dict(zip(names, values, strict=True)))
 
     def residuals(x: np.ndarray) -> np.ndarray:
         stocks = simulate_flows(net, inputs, params_at(x), dt=dt).stocks
         return np.concatenate([tg.simulated(stocks) / o - 1.0
                                for tg, o in zip(targets, obs, strict=True)])
 
-    sol = least_squares(residuals, x0, bounds=(lo, hi), method="trf", x_scale=1.0,
-                        max_nfev=max_evaluations)
+    base = np.array([getattr(start, n) for n in names], dtype=float)
+    base = np.where(base > 0, base, 0.01 * bounds[:, 1])
+    best = None
+    for factor in _START_FACTORS:  # a few deterministic starts; keep the best
+        sol = least_squares(residuals, to_x(base * factor), bounds=(lo, hi), method="trf",
+                            x_scale="jac", max_nfev=max_evaluations)
+        if best is None or sol.cost < best.cost:
+            best = sol
+    sol = best
     return FitResult(params_at(sol.x), names, float(2 * sol.cost), int(sol.fun.size),
                      int(sol.nfev), bool(sol.success), str(sol.message))

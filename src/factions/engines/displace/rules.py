@@ -52,8 +52,11 @@ class FlowParameters:
         eta_S, extra hazard of leaving a host/IDP setting per unit of home safety (0-1), the
         distance-weighted safety of the origins it is linked to.
     host_weight, idp_weight, origin_weight : float
-        Attractiveness of a destination by kind (Flee: ``camp_weight``, ``foreign_weight``,
-        ``conflict_weight``).
+        Attractiveness of a destination by kind for people leaving an origin (Flee:
+        ``camp_weight``, ``foreign_weight``, ``conflict_weight``).
+    onward_weight : float
+        Multiplier on the pull of hosts / IDP settings for people *leaving* a host or IDP
+        setting (onward moves rather than returns home).
     hardship_deterrence : float
         kappa in [0, 1], how much hardship at a destination cuts its pull: factor (1 - kappa H).
     distance_power : float
@@ -71,6 +74,7 @@ class FlowParameters:
     host_weight: float = 1.0
     idp_weight: float = 1.0
     origin_weight: float = 0.25
+    onward_weight: float = 0.05
     hardship_deterrence: float = 0.5
     distance_power: float = 1.0
     safety_scale: float = 5.0
@@ -163,14 +167,21 @@ def edge_probabilities(
 ) -> np.ndarray:
     """Probability that a person leaving ``src[e]`` takes edge ``e``.
 
-    Route weight ``w_e = A_dst / d_e^gamma`` with destination attractiveness
+    Route weight ``w_e = A_e / d_e^gamma``. Leaving an origin (flight, or a move inside the
+    country), the attractiveness of the destination is
 
     * host: ``host_weight (1 - R) (1 - kappa H)``
     * IDP setting: ``idp_weight (1 - R) (1 - kappa H)``
     * origin: ``origin_weight (1 - R) exp(-v / v_0)``
 
-    normalised over the edges leaving each location. A location whose routes all have
-    weight 0 (e.g. every border closed) keeps its people: its row sums to 0, not 1.
+    Leaving a host or IDP setting (a return, or an onward move), it is
+
+    * origin: ``(1 - R) (1 + exp(-v / v_0))`` — people go home even where it is unsafe
+      (pushed out by hardship or restrictions), twice as readily where it is safe;
+    * host / IDP setting: ``onward_weight`` times the pull above.
+
+    Weights are normalised over the edges leaving each location. A location whose routes all
+    have weight 0 (e.g. every border closed) keeps its people: its row sums to 0, not 1.
 
     Returns
     -------
@@ -183,14 +194,20 @@ def edge_probabilities(
     Cost O(L + E).
     """
     kinds = net.kinds
+    origin = kinds == int(LocationKind.ORIGIN)
     open_ = 1.0 - restriction
+    safety = _safety(violence, p)
+    pull = np.where(kinds == int(LocationKind.HOST), p.host_weight, p.idp_weight) * open_ * (
+        1.0 - p.hardship_deterrence * hardship)
+    from_origin = origin[net.src]
+    to_origin = origin[net.dst]
+    d = net.dst
     attract = np.where(
-        kinds == int(LocationKind.ORIGIN),
-        p.origin_weight * open_ * _safety(violence, p),
-        np.where(kinds == int(LocationKind.HOST), p.host_weight, p.idp_weight)
-        * open_ * (1.0 - p.hardship_deterrence * hardship),
+        from_origin,
+        np.where(to_origin, p.origin_weight * open_[d] * safety[d], pull[d]),
+        np.where(to_origin, open_[d] * (1.0 + safety[d]), p.onward_weight * pull[d]),
     )
-    w = attract[net.dst] * net.distance ** (-p.distance_power)
+    w = attract * net.distance ** (-p.distance_power)
     total = sum_by(net.src, w, net.n_locations)
     denom = total[net.src]
     return np.divide(w, denom, out=np.zeros_like(w), where=denom > 0)
