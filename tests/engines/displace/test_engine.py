@@ -150,3 +150,19 @@ def test_scenario_without_routes_is_refused():
     sc = parse_scenario(head + tail, "noroutes.yaml")
     with pytest.raises(EngineError, match="routes"):
         run_displace(sc, "historical", 0, {})
+
+
+def test_return_causes_add_up_to_returns(sc):
+    res = run_displace(sc, "historical", 0, FIXED)
+    causes = res.tables()["return_causes"]
+    assert set(causes["factor"]) == {"baseline", "hardship", "restriction", "safety"}
+    by_loc = causes.groupby("location")["people"].sum()
+    m = res.metrics()
+    for loc in ("syria", "jordan"):
+        total = sum(_metric(res, f"returns_from_{loc}_{y}") for y in ("2007", "2008"))
+        assert by_loc[loc] == pytest.approx(total, rel=1e-9)
+    # the visa rule (restriction 0.8 from 2007-10) is booked only after it starts
+    syr = causes[(causes["location"] == "syria") & (causes["factor"] == "restriction")]
+    assert syr[syr["month"] < "2007-10"]["people"].sum() == 0
+    assert syr[syr["month"] >= "2007-10"]["people"].sum() > 0
+    assert (m["metric"] == "returns_due.restriction.syria_2008").sum() == 1

@@ -25,7 +25,7 @@ from factions.engines.displace.calibrate import DEFAULT_FIT, FitResult, fit_para
 from factions.engines.displace.figures import flows_figure, stocks_figure
 from factions.engines.displace.flow import FlowRun, check_inputs, simulate_flows
 from factions.engines.displace.network import LocationKind
-from factions.engines.displace.rules import FlowParameters
+from factions.engines.displace.rules import FlowParameters, return_hazard_terms
 from factions.errors import EngineError, FactionsError
 
 HISTORICAL = "historical"
@@ -53,12 +53,14 @@ class DisplaceResult(EngineResult):
     hindcast: pd.DataFrame = field(default_factory=pd.DataFrame)
     errors: pd.DataFrame = field(default_factory=pd.DataFrame)
     parameters: pd.DataFrame = field(default_factory=pd.DataFrame)
+    return_causes: pd.DataFrame = field(default_factory=pd.DataFrame)
     metric_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     kinds: dict[str, str] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"stocks": self.stocks, "flows": self.flows, "hindcast": self.hindcast,
-                "ard": self.errors, "parameters": self.parameters}
+                "ard": self.errors, "parameters": self.parameters,
+                "return_causes": self.return_causes}
 
     def figures(self) -> dict[str, Any]:
         label = f"{self.scenario_id}"
@@ -234,10 +236,11 @@ def _assemble(sc, scenario_id, seed, arrays, stocks_m, returns_m, edges_m, param
                      "points": sum(len(t.values) for t in targets)})
     errors = pd.DataFrame(err_rows, columns=["series", "ard", "points"])
 
+    causes = _return_causes(arrays, params, returns_m)
     fitted = set(fit.fitted) if fit else set()
     parameters = pd.DataFrame([{"parameter": n, "value": v, "fitted_in_sample": n in fitted}
                                for n, v in params.as_dict().items()])
-    metric_rows = _metrics(net, kinds, months, stocks_m, returns_m, edges_m, errors)
+    metric_rows = _metrics(net, kinds, months, stocks_m, returns_m, edges_m, errors, causes)
     host_ids = [i for i in ids if kinds[i] == "host"]
     summary = {
         "period": f"{months[0]}..{months[-1]}",
@@ -252,10 +255,34 @@ def _assemble(sc, scenario_id, seed, arrays, stocks_m, returns_m, edges_m, param
     }
     return DisplaceResult(engine="displace", scenario_id=scenario_id, seed=seed, summary=summary,
                           stocks=stocks, flows=flows, hindcast=hindcast, errors=errors,
-                          parameters=parameters, metric_rows=metric_rows, kinds=kinds)
+                          parameters=parameters, return_causes=causes, metric_rows=metric_rows,
+                          kinds=kinds)
 
 
-def _metrics(net, kinds, months, stocks_m, returns_m, edges_m, errors) -> pd.DataFrame:
+def _return_causes(arrays: ScenarioArrays, params: FlowParameters,
+                   returns_m: np.ndarray) -> pd.DataFrame:
+    """Split each month's returns by the additive terms of the leaving hazard.
+
+    The hazard of leaving a host / IDP setting is a sum of terms (baseline, hardship,
+    restriction, home safety); each term's share of the hazard is booked as its share of the
+    returns that month (exact to first order in the hazard).
+    """
+    net, inp = arrays.net, arrays.inputs
+    rows = []
+    for t, month in enumerate(arrays.months):
+        if not returns_m[t].any():
+            continue
+        terms = return_hazard_terms(net, inp.violence[t], inp.restriction[t], inp.hardship[t],
+                                    params)
+        total = sum(terms.values())
+        for i in np.flatnonzero(returns_m[t] > 0):
+            for factor, term in terms.items():
+                share = term[i] / total[i] if total[i] > 0 else 0.0
+                rows.append((month, net.ids[i], factor, float(returns_m[t, i] * share)))
+    return pd.DataFrame(rows, columns=["month", "location", "factor", "people"])
+
+
+def _metrics(net, kinds, months, stocks_m, returns_m, edges_m, errors, causes) -> pd.DataFrame:
     ids = list(net.ids)
     rows: list[tuple[str, str | None, float]] = []
     host = net.kinds == int(LocationKind.HOST)
@@ -279,6 +306,10 @@ def _metrics(net, kinds, months, stocks_m, returns_m, edges_m, errors) -> pd.Dat
     for y in years:
         sel = [t for t, m in enumerate(months) if m.startswith(y)]
         rows.append((f"returns_{y}", None, float(returns_m[sel].sum())))
+    if not causes.empty:
+        by = causes.assign(year=causes["month"].str[:4]).groupby(["factor", "location", "year"])
+        for (factor, loc, year), people in by["people"].sum().items():
+            rows.append((f"returns_due.{factor}.{loc}_{year}", None, float(people)))
     for r in errors.itertuples():
         name = "ard_flee" if r.series.startswith("all") else f"ard.{r.series}"
         rows.append((name, None, float(r.ard)))

@@ -18,7 +18,8 @@ References
 
 from __future__ import annotations
 
-__all__ = ["FlowParameters", "leave_probability", "edge_probabilities"]
+__all__ = ["FlowParameters", "leave_probability", "edge_probabilities", "return_hazard_terms",
+           "sum_by"]
 
 import math
 from dataclasses import asdict, dataclass, fields
@@ -110,6 +111,38 @@ def _safety(violence: np.ndarray, p: FlowParameters) -> np.ndarray:
     return np.exp(-violence / p.safety_scale)
 
 
+def return_hazard_terms(
+    net: FlowNetwork,
+    violence: np.ndarray,
+    restriction: np.ndarray,
+    hardship: np.ndarray,
+    p: FlowParameters,
+) -> dict[str, np.ndarray]:
+    """The additive terms of the hazard of leaving each host / IDP setting (per month).
+
+    Returns
+    -------
+    dict
+        ``baseline`` (mu_r), ``hardship`` (eta_H H), ``restriction`` (eta_R R) and ``safety``
+        (eta_S S), each an (L,) array; zero at origins. ``S_i`` is the distance-weighted mean
+        of ``exp(-v_k / v_0)`` over the origins ``k`` linked to ``i`` (0 if none).
+    """
+    origin = net.kinds == int(LocationKind.ORIGIN)
+    safety = _safety(violence, p)
+    w = net.distance ** (-p.distance_power)
+    to_origin = origin[net.dst]
+    num = sum_by(net.src, np.where(to_origin, w * safety[net.dst], 0.0), net.n_locations)
+    den = sum_by(net.src, np.where(to_origin, w, 0.0), net.n_locations)
+    home_safety = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    keep = ~origin
+    return {
+        "baseline": np.where(keep, p.base_return, 0.0),
+        "hardship": np.where(keep, p.return_hardship * hardship, 0.0),
+        "restriction": np.where(keep, p.return_restriction * restriction, 0.0),
+        "safety": np.where(keep, p.return_safety * home_safety, 0.0),
+    }
+
+
 def leave_probability(
     net: FlowNetwork,
     violence: np.ndarray,
@@ -121,9 +154,8 @@ def leave_probability(
     """Probability that a person at each location leaves it during one step of ``dt`` months.
 
     Origins: hazard ``mu_0 + alpha v_i``; hosts and IDP settings: hazard
-    ``mu_r + eta_H H_i + eta_R R_i + eta_S S_i`` where ``S_i`` is the route-weighted mean of
-    ``exp(-v_k / v_0)`` over the origins ``k`` linked to ``i`` (0 if none). The probability is
-    ``1 - exp(-hazard dt)``.
+    ``mu_r + eta_H H_i + eta_R R_i + eta_S S_i`` (:func:`return_hazard_terms`). The
+    probability is ``1 - exp(-hazard dt)``.
 
     Parameters
     ----------
@@ -143,18 +175,10 @@ def leave_probability(
     Cost O(L + E).
     """
     origin = net.kinds == int(LocationKind.ORIGIN)
-    safety = _safety(violence, p)
-    w = net.distance ** (-p.distance_power)
-    to_origin = origin[net.dst]
-    num = sum_by(net.src, np.where(to_origin, w * safety[net.dst], 0.0), net.n_locations)
-    den = sum_by(net.src, np.where(to_origin, w, 0.0), net.n_locations)
-    home_safety = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
-    hazard = np.where(
-        origin,
-        p.base_flight + p.violence_sensitivity * violence,
-        p.base_return + p.return_hardship * hardship + p.return_restriction * restriction
-        + p.return_safety * home_safety,
-    )
+    terms = return_hazard_terms(net, violence, restriction, hardship, p)
+    hazard = np.where(origin, p.base_flight + p.violence_sensitivity * violence,
+                      terms["baseline"] + terms["hardship"] + terms["restriction"]
+                      + terms["safety"])
     return -np.expm1(-hazard * dt)
 
 
