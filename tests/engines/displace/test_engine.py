@@ -44,7 +44,7 @@ def test_registered():
 
 def test_tables_metrics_and_figures(historical):
     tables = historical.tables()
-    assert set(tables) == {"stocks", "flows", "hindcast", "ard", "parameters"}
+    assert set(tables) == {"stocks", "flows", "hindcast", "ard", "parameters", "return_causes"}
     stocks = tables["stocks"]
     # 24 months plus the starting stock, 7 locations
     assert len(stocks) == 25 * 7
