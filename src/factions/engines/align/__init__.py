@@ -1,5 +1,18 @@
-"""Alignment engine: signed networks, structural balance, blocs, realignment, voting power."""
+"""Alignment engine: signed networks, structural balance, blocs, realignment, voting power.
 
+Array-level API (no scenario needed): build a :class:`SignedGraph` (``signed_graph``,
+``read_edges_csv``, ``from_networkx``), then ``frustration`` (exact, HiGHS),
+``frustration_heuristic``, ``k_blocs``, ``triad_census``, ``balance_score``,
+``contributions``, ``optimal_partitions``, ``realignment``; voting power with ``banzhaf``,
+``shapley_shubik``, ``minimal_winning_coalitions``, ``power_table``, ``read_seats_csv``.
+"""
+
+from factions.engines.align.balance import (
+    balance_score,
+    contributions,
+    triad_census,
+    triangle_balance,
+)
 from factions.engines.align.frustration import FrustrationResult, frustration
 from factions.engines.align.graph import (
     SignedGraph,
@@ -10,6 +23,21 @@ from factions.engines.align.graph import (
     to_networkx,
 )
 from factions.engines.align.heuristic import HeuristicResult, frustration_heuristic
+from factions.engines.align.kblocs import BlocResult, k_blocs
+from factions.engines.align.power import (
+    banzhaf,
+    banzhaf_swings,
+    minimal_winning_coalitions,
+    power_table,
+    read_seats_csv,
+    shapley_shubik,
+)
+from factions.engines.align.realign import (
+    OptimalSet,
+    Realignment,
+    optimal_partitions,
+    realignment,
+)
 
 __all__ = [
     "SignedGraph",
@@ -22,4 +50,20 @@ __all__ = [
     "frustration",
     "HeuristicResult",
     "frustration_heuristic",
+    "BlocResult",
+    "k_blocs",
+    "triad_census",
+    "triangle_balance",
+    "balance_score",
+    "contributions",
+    "OptimalSet",
+    "optimal_partitions",
+    "Realignment",
+    "realignment",
+    "banzhaf",
+    "banzhaf_swings",
+    "shapley_shubik",
+    "minimal_winning_coalitions",
+    "power_table",
+    "read_seats_csv",
 ]
