@@ -15,7 +15,7 @@ from factions.errors import EngineError
 from factions.scenario import load_scenario, parse_scenario
 
 FIXTURE = Path(__file__).parent / "data" / "mini_displace.yaml"
-FIXED = {"calibrate": False, "return_safety": 0.05, "return_restriction": 0.02,
+FIXED = {"start": "scenario", "calibrate": False, "return_safety": 0.05, "return_restriction": 0.02,
          "return_hardship": 0.02}
 
 
@@ -26,7 +26,7 @@ def sc():
 
 @pytest.fixture(scope="module")
 def historical(sc):
-    return run_displace(sc, "historical", 7, {})
+    return run_displace(sc, "historical", 7, {"start": "scenario"})
 
 
 def _metric(result, name, month=None):
@@ -69,7 +69,7 @@ def test_tables_metrics_and_figures(historical):
 
 
 def test_calibration_does_not_worsen_the_fit(sc, historical):
-    default = run_displace(sc, "historical", 7, {"calibrate": False})
+    default = run_displace(sc, "historical", 7, {"start": "scenario", "calibrate": False})
     assert historical.summary["ard"]["all (Flee ARD)"] <= default.summary["ard"]["all (Flee ARD)"]
 
 
@@ -129,6 +129,7 @@ def test_substeps_agree_with_monthly_steps(sc):
     [
         ({"speed": 3}, "does not accept option"),
         ({"mode": "agents"}, "option mode"),
+        ({"start": "2007-01"}, "option start"),
         ({"steps_per_month": 0}, "steps_per_month must be >= 1"),
         ({"steps_per_month": "many"}, "expected int"),
         ({"calibrate": "perhaps"}, "expected bool"),
@@ -140,7 +141,7 @@ def test_substeps_agree_with_monthly_steps(sc):
 )
 def test_bad_options(sc, options, message):
     with pytest.raises(EngineError, match=message):
-        run_displace(sc, "historical", 0, options)
+        run_displace(sc, "historical", 0, {"start": "scenario", **options})
 
 
 def test_scenario_without_routes_is_refused():
@@ -166,3 +167,18 @@ def test_return_causes_add_up_to_returns(sc):
     assert syr[syr["month"] < "2007-10"]["people"].sum() == 0
     assert syr[syr["month"] >= "2007-10"]["people"].sum() > 0
     assert (m["metric"] == "returns_due.restriction.syria_2008").sum() == 1
+
+
+def test_start_from_observed_stocks(sc):
+    res = run_displace(sc, "historical", 0, {**FIXED, "start": "observed"})
+    stocks = res.tables()["stocks"]
+    first = stocks[stocks["month"] == "2007-12"].set_index("location")["people"]
+    # the run restarts from the stocks observed at 2007-12 ...
+    assert first["syria"] == 1_500_000 and first["jordan"] == 500_000
+    assert first[["idp_settings", "idp_camp"]].sum() == pytest.approx(2_390_000)
+    # ... with the scenario's total population
+    total = load_scenario(FIXTURE).locations
+    assert first.sum() == pytest.approx(sum(loc.population or 0 for loc in total))
+    hind = res.tables()["hindcast"]
+    assert set(hind["month"]) == {"2008-12"}
+    assert "run starts 2008-01" in " ".join(res.summary["notes"])

@@ -13,15 +13,20 @@
   residents per month and are multiplied by ``scale x parameters.violence_scale`` (the
   latter read from the timeline if the scenario defines it, so scenarios can shock it).
   Months missing from the series take the nearest earlier value (or the first one).
+* Start (option ``start="observed"``, :func:`start_from_observations`): the run begins after
+  the first month at which every observed series has a value, with those observed stocks
+  as the initial stocks of the hosts / IDP settings; the difference is taken from (or given
+  to) the origins in proportion to their population, so the total is the scenario's.
 * Observations: ``unhcr_refugees_<host id>`` for each host, ``unhcr_idps`` for the sum of
   IDP settings; an observation at month ``m`` is compared with the stock at the end of ``m``.
 """
 
 from __future__ import annotations
 
-__all__ = ["ScenarioArrays", "scenario_arrays", "observed_targets", "VIOLENCE_SCALE_PARAM"]
+__all__ = ["ScenarioArrays", "scenario_arrays", "observed_targets", "start_from_observations",
+           "VIOLENCE_SCALE_PARAM"]
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -156,11 +161,7 @@ def observed_targets(sc: Any, arrays: ScenarioArrays, steps_per_month: int = 1) 
     net, months = arrays.net, arrays.months
     pos = {m: k for k, m in enumerate(months)}
     targets = []
-    groups = [(net.ids[i], [int(i)], f"unhcr_refugees_{net.ids[i]}")
-              for i in np.flatnonzero(net.kinds == int(LocationKind.HOST))]
-    idp = [int(i) for i in np.flatnonzero(net.kinds == int(LocationKind.IDP))]
-    if idp:
-        groups.append(("idps", idp, "unhcr_idps"))
+    groups = _groups(net)
     for name, locs, oid in groups:
         o = _observation(sc, oid)
         if o is None:
@@ -170,3 +171,59 @@ def observed_targets(sc: Any, arrays: ScenarioArrays, steps_per_month: int = 1) 
             targets.append(Target(name, locs, [steps_per_month * (pos[m] + 1) for m, _ in pts],
                                   [v for _, v in pts]))
     return targets
+
+
+def _groups(net: FlowNetwork) -> list[tuple[str, list[int], str]]:
+    groups = [(net.ids[i], [int(i)], f"unhcr_refugees_{net.ids[i]}")
+              for i in np.flatnonzero(net.kinds == int(LocationKind.HOST))]
+    idp = [int(i) for i in np.flatnonzero(net.kinds == int(LocationKind.IDP))]
+    if idp:
+        groups.append(("idps", idp, "unhcr_idps"))
+    return groups
+
+
+def start_from_observations(sc: Any, arrays: ScenarioArrays) -> ScenarioArrays:
+    """Restart the run after the first month at which every observed stock is known.
+
+    Hosts / IDP settings with an observation take the observed stock (an IDP total is
+    spread over the IDP settings in proportion to their scenario population, or evenly);
+    the others keep theirs; origins absorb the difference in proportion to population.
+
+    Raises
+    ------
+    EngineError
+        No such month before the last month of the period, or origins too small to supply
+        the observed stocks.
+    """
+    net, months = arrays.net, arrays.months
+    series = []
+    for name, locs, oid in _groups(net):
+        o = _observation(sc, oid)
+        if o is not None:
+            series.append((name, locs, o.series))
+    if not series:
+        raise EngineError("start='observed' needs at least one unhcr_refugees_<host> or "
+                          "unhcr_idps observation")
+    common = [m for m in months[:-1] if all(m in ser for _, _, ser in series)]
+    if not common:
+        raise EngineError("start='observed': no month before the end of the period at which "
+                          f"every observed series ({', '.join(n for n, _, _ in series)}) "
+                          "has a value")
+    m0 = common[0]
+    pop = net.population.copy()
+    for _, locs, ser in series:
+        weights = pop[locs] if pop[locs].sum() > 0 else np.ones(len(locs))
+        pop[locs] = float(ser[m0]) * weights / weights.sum()
+    origin = net.kinds == int(LocationKind.ORIGIN)
+    excess = pop[~origin].sum() - net.population[~origin].sum()
+    base = net.population[origin]
+    if base.sum() - excess <= 0:
+        raise EngineError(f"start='observed': origins cannot supply the {excess:,.0f} people "
+                          f"displaced by {m0}")
+    pop[origin] = base * (1.0 - excess / base.sum())
+    k = months.index(m0) + 1
+    inp = arrays.inputs
+    new_net = replace(net, population=pop)
+    inputs = check_inputs(new_net, inp.violence[k:], inp.restriction[k:], inp.hardship[k:])
+    notes = [*arrays.notes, f"run starts {months[k]} from the stocks observed at {m0}"]
+    return ScenarioArrays(new_net, months[k:], inputs, arrays.deaths[k:], notes)

@@ -1,8 +1,10 @@
 """Least-squares calibration of flow parameters against observed stocks (in-sample).
 
-Residuals are relative, ``(sim - obs) / obs`` at every observed (time, series) cell, so each
-host counts for the same whatever its size — the quantity whose mean absolute value is the
-per-host ARD. Scale-like parameters (weights, ``safety_scale``) are fitted on a log axis, hazards (lower
+Residuals are log ratios, ``log(max(sim, 1) / obs)`` at every observed (time, series) cell,
+so each host counts the same whatever its size (to first order the relative difference
+whose mean absolute value is the per-host ARD), while a host whose observed count is tiny
+(e.g. a registration count of a few dozen) cannot swamp the fit as a relative difference
+of thousands would. Scale-like parameters (weights, ``safety_scale``) are fitted on a log axis, hazards (lower
 bound 0) on a linear one, inside :data:`DEFAULT_BOUNDS`, with
 :func:`scipy.optimize.least_squares` (trust-region reflective) from three deterministic
 starts (the given values times 1, 0.2 and 5); the best is kept.
@@ -94,7 +96,7 @@ def fit_parameters(
     dt: float = 1.0,
     max_evaluations: int = 400,
 ) -> FitResult:
-    """Fit ``names`` by least squares on relative residuals (expected-flow mode).
+    """Fit ``names`` by least squares on log-ratio residuals (expected-flow mode).
 
     Parameters
     ----------
@@ -155,7 +157,7 @@ def fit_parameters(
 
     def residuals(x: np.ndarray) -> np.ndarray:
         stocks = simulate_flows(net, inputs, params_at(x), dt=dt).stocks
-        return np.concatenate([tg.simulated(stocks) / o - 1.0
+        return np.concatenate([np.log(np.maximum(tg.simulated(stocks), 1.0) / o)
                                for tg, o in zip(targets, obs, strict=True)])
 
     base = np.array([getattr(start, n) for n in names], dtype=float)

@@ -19,7 +19,12 @@ import numpy as np
 import pandas as pd
 
 from factions.engines.base import METRIC_COLUMNS, EngineResult
-from factions.engines.displace.adapter import ScenarioArrays, observed_targets, scenario_arrays
+from factions.engines.displace.adapter import (
+    ScenarioArrays,
+    observed_targets,
+    scenario_arrays,
+    start_from_observations,
+)
 from factions.engines.displace.ard import ard_flee, ard_per_location
 from factions.engines.displace.calibrate import DEFAULT_FIT, FitResult, fit_parameters
 from factions.engines.displace.figures import flows_figure, stocks_figure
@@ -39,6 +44,8 @@ OPTIONS: dict[str, str] = {
     "violence_scale": "multiplier on the violence series (default 1; times "
                       "parameters.violence_scale if the scenario defines it)",
     "steps_per_month": "sub-steps per month (default 1)",
+    "start": "observed (default: start after the first month with every UNHCR stock known, "
+             "from those stocks) or scenario (the period's start, locations' populations)",
     **{name: f"flow parameter {name} (fixed, not fitted)" for name in _PARAM_NAMES},
 }
 _KIND_NAME = {int(k): k.name.lower() for k in LocationKind}
@@ -156,6 +163,10 @@ def run_displace(scenario: Any, scenario_id: str, seed: int,
     k = _option(options, "steps_per_month", 1, int)
     if k < 1:
         raise EngineError(f"displace option steps_per_month must be >= 1; got {k}")
+    start_mode = _option(options, "start", "observed", str)
+    if start_mode not in ("observed", "scenario"):
+        raise EngineError(f"displace option start: expected 'observed' or 'scenario'; "
+                          f"got {start_mode!r}")
     fixed = {n: _option(options, n, None, float) for n in _PARAM_NAMES if n in options}
     fit_names = [s.strip() for s in str(_option(options, "fit", ",".join(DEFAULT_FIT), str))
                  .split(",") if s.strip() and s.strip() not in fixed]
@@ -164,15 +175,18 @@ def run_displace(scenario: Any, scenario_id: str, seed: int,
     except FactionsError as exc:
         raise EngineError(f"displace options: {exc}") from None
 
-    arrays = scenario_arrays(scenario, scenario.timeline(scenario_id), series, vscale)
+    def prepare(sid: str) -> ScenarioArrays:
+        arr = scenario_arrays(scenario, scenario.timeline(sid), series, vscale)
+        return start_from_observations(scenario, arr) if start_mode == "observed" else arr
+
+    arrays = prepare(scenario_id)
     net = arrays.net
     hist_id = HISTORICAL if HISTORICAL in scenario.scenario_ids() else scenario.scenario_ids()[0]
     fit: FitResult | None = None
     notes = list(arrays.notes)
     params = start
     if calibrate and fit_names:
-        hist = arrays if hist_id == scenario_id else scenario_arrays(
-            scenario, scenario.timeline(hist_id), series, vscale)
+        hist = arrays if hist_id == scenario_id else prepare(hist_id)
         targets = observed_targets(scenario, hist, k)
         if targets:
             try:
@@ -297,7 +311,8 @@ def _metrics(net, kinds, months, stocks_m, returns_m, edges_m, errors, causes) -
                  ("new_displacement", m, float(edges_m[t, flight].sum()))]
         for i in np.flatnonzero(host):
             rows += [(f"refugees.{ids[i]}", m, float(end[t, i])),
-                     (f"returns.{ids[i]}", m, float(returns_m[t, i]))]
+                     (f"returns.{ids[i]}", m, float(returns_m[t, i])),
+                     (f"returns_{ids[i]}", m, float(returns_m[t, i]))]  # alias used by claims
     years = sorted({m[:4] for m in months})
     for i in np.flatnonzero(~origin):
         for y in years:

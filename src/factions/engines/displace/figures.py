@@ -67,7 +67,7 @@ def flows_figure(flows: pd.DataFrame, kinds: dict[str, str], title: str) -> Figu
         pos, y = {}, 1.0
         for n in names:
             h = sums[n] * scale
-            pos[n] = [y, y - h]  # [top, cursor]
+            pos[n] = [y, y]  # [top, cursor moving down]
             ax.add_patch(_rect(0.06 if side == "from" else 0.9, y - h, h))
             ax.text(0.05 if side == "from" else 0.95, y - h / 2, f"{n}\n{sums[n] / 1e3:,.0f}k",
                     ha="right" if side == "from" else "left", va="center", fontsize=7)
