@@ -25,6 +25,7 @@ from factions.engines.bargain.engine import (
     bargain_ktab,
     run_bargain,
 )
+from factions.engines.bargain.exchange import exchange
 from factions.engines.bargain.expected_utility import (
     challenge_utilities,
     eu_round,
@@ -54,6 +55,7 @@ __all__ = [
     "compromise",
     "condorcet_probabilities",
     "eu_round",
+    "exchange",
     "expected_utility",
     "forecast",
     "forecast_distribution",

@@ -30,6 +30,9 @@ DEFAULT_MODEL = "compromise"
 
 
 def _model(name: str) -> Callable[..., Forecast]:
+    if name == "exchange":
+        raise EngineError("model 'exchange' needs several issues at once; call "
+                          "factions.engines.bargain.exchange(capability, positions, saliences)")
     try:
         return MODELS[name]
     except KeyError:

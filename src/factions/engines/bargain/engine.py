@@ -24,6 +24,7 @@ from factions.engines.bargain.api import (
     forecast_distribution,
     run_model,
 )
+from factions.engines.bargain.exchange import exchange
 from factions.engines.bargain.inputs import BargainInput, read_ktab_csv, validate_inputs
 from factions.engines.bargain.result import Forecast
 from factions.engines.base import METRIC_COLUMNS, EngineResult
@@ -34,7 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 OPTIONS = {
     "models": "models to run (list or comma-separated; default all: "
-              + ", ".join(MODELS) + ")",
+              + ", ".join(MODELS) + ", and exchange when there are >= 2 issues)",
     "issue": "issue id(s) to forecast (default every issue)",
     "month": "month 'YYYY-MM' whose positions and capabilities are used (default the last)",
     "rounds": "maximum rounds of expected_utility and smp (default 20 and 100)",
@@ -162,7 +163,12 @@ def bargain_issues(
     issues: Sequence[tuple[str, str, BargainInput]], options: Mapping[str, Any], seed: int,
 ) -> tuple[list[IssueForecast], str]:
     """Run the selected models on validated issues; returns forecasts and the default model."""
-    models = _names(options.get("models"), list(MODELS), "model(s)")
+    known = [*MODELS, "exchange"]
+    models = _names(options.get("models"), known, "model(s)")
+    if options.get("models") is None and len(issues) < 2:
+        models.remove("exchange")
+    if "exchange" in models and len(issues) < 2:
+        raise EngineError("model 'exchange' needs at least two issues")
     default = options.get("default_model") or (DEFAULT_MODEL if DEFAULT_MODEL in models
                                                else models[0])
     if default not in models:
@@ -173,9 +179,11 @@ def bargain_issues(
         raise EngineError(f"draws must be an integer >= 0; got {draws!r}")
     per = _model_options(options, models)
     rng = np.random.default_rng(seed)
+    traded = _exchange_all(issues, per.get("exchange", {})) if "exchange" in models else {}
     out = []
     for issue_id, name, data in issues:
-        fc = {m: run_model(data, m, **per[m]) for m in models}
+        fc = {m: traded[issue_id] if m == "exchange" else run_model(data, m, **per[m])
+              for m in models}
         dist = None
         if draws:
             dist = forecast_distribution(
@@ -184,6 +192,34 @@ def bargain_issues(
                 **per[default])
         out.append(IssueForecast(issue_id, name, data, fc, dist))
     return out, default
+
+
+def _exchange_all(issues: Sequence[tuple[str, str, BargainInput]], opts: Mapping[str, Any]
+                  ) -> dict[str, Forecast]:
+    """Run the exchange model jointly over all issues; forecasts restricted per issue."""
+    actors: dict[str, float] = {}
+    for _, _, d in issues:
+        for nm, cap in zip(d.names, d.capability, strict=True):
+            actors.setdefault(nm, float(cap))
+    names = list(actors)
+    index = {nm: k for k, nm in enumerate(names)}
+    pos = np.full((len(names), len(issues)), np.nan)
+    sal = np.full_like(pos, np.nan)
+    for a, (_, _, d) in enumerate(issues):
+        rows = [index[nm] for nm in d.names]
+        pos[rows, a], sal[rows, a] = d.position, d.salience
+    try:
+        joint = exchange(list(actors.values()), pos, sal, names=names,
+                         issues=[i for i, _, _ in issues], **opts)
+    except TypeError as exc:
+        raise EngineError(f"model 'exchange': {exc}") from None
+    out = {}
+    for issue_id, _, d in issues:
+        f = joint[issue_id]
+        rows = [index[nm] for nm in d.names]
+        out[issue_id] = Forecast("exchange", f.outcome, f.positions[rows],
+                                 f.trajectory[:, rows], f.outcomes, d.names, f.details)
+    return out
 
 
 def run_bargain(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]) -> BargainResult:
