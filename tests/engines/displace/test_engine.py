@@ -182,3 +182,19 @@ def test_start_from_observed_stocks(sc):
     hind = res.tables()["hindcast"]
     assert set(hind["month"]) == {"2008-12"}
     assert "run starts 2008-01" in " ".join(res.summary["notes"])
+
+
+def test_runs_on_the_shipped_iraq_scenario():
+    from factions.scenario import default_scenario
+
+    iraq = default_scenario()
+    if not iraq.locations or not iraq.routes:
+        pytest.skip("the shipped scenario has no displacement sections")
+    res = run_displace(iraq, "historical", 0, {})
+    stocks = res.tables()["stocks"]
+    totals = stocks.groupby("month")["people"].sum()
+    assert np.allclose(totals, totals.iloc[0], rtol=1e-12)
+    assert stocks["people"].min() >= 0
+    ard = res.tables()["ard"]
+    assert ard["ard"].notna().all()
+    assert {"returns_syria", "returns_jordan", "idps"} <= set(res.metrics()["metric"])
