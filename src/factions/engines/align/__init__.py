@@ -7,11 +7,19 @@ Array-level API (no scenario needed): build a :class:`SignedGraph` (``signed_gra
 ``shapley_shubik``, ``minimal_winning_coalitions``, ``power_table``, ``read_seats_csv``.
 """
 
+from factions.engines import register
 from factions.engines.align.balance import (
     balance_score,
     contributions,
     triad_census,
     triangle_balance,
+)
+from factions.engines.align.engine import (
+    OPTIONS,
+    AlignResult,
+    match_blocs,
+    run_align,
+    scenario_graph,
 )
 from factions.engines.align.frustration import FrustrationResult, frustration
 from factions.engines.align.graph import (
@@ -38,8 +46,14 @@ from factions.engines.align.realign import (
     optimal_partitions,
     realignment,
 )
+from factions.engines.base import Engine
 
 __all__ = [
+    "OPTIONS",
+    "AlignResult",
+    "run_align",
+    "scenario_graph",
+    "match_blocs",
     "SignedGraph",
     "signed_graph",
     "as_signed_graph",
@@ -67,3 +81,14 @@ __all__ = [
     "power_table",
     "read_seats_csv",
 ]
+
+register(
+    Engine(
+        name="align",
+        title="Alignment: blocs, structural balance and voting power",
+        run=run_align,
+        options=OPTIONS,
+        order=20,
+        stochastic=False,
+    )
+)

@@ -1,0 +1,383 @@
+"""The ``align`` engine: blocs, balance, strained ties and voting power of a scenario."""
+
+from __future__ import annotations
+
+__all__ = ["AlignResult", "run_align", "scenario_graph", "OPTIONS", "match_blocs"]
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+
+from factions.engines.align.balance import (
+    balance_score,
+    contributions,
+    triad_census,
+    triangle_balance,
+)
+from factions.engines.align.frustration import frustration
+from factions.engines.align.graph import SignedGraph, signed_graph
+from factions.engines.align.kblocs import k_blocs
+from factions.engines.align.power import minimal_winning_coalitions, power_table
+from factions.engines.align.realign import optimal_partitions, realignment
+from factions.engines.base import METRIC_COLUMNS, EngineResult
+from factions.errors import EngineError, InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+OPTIONS = {
+    "month": "focus month 'YYYY-MM' for tie strain, triads, power and coalitions (default last)",
+    "k": "maximum number of blocs (default 2; k > 2 is Davis clusterability)",
+    "time_limit": "seconds per exact solve (default 10; on expiry: best partition and gap)",
+    "snapshots": "months whose blocs are tabled and drawn (default: first month, the month "
+                 "before each shock that changes ties, the focus month)",
+    "cap": "maximum optimal partitions enumerated for tie strain (default 20)",
+    "quota": "Council of Representatives quota (default a seat majority, floor(S/2) + 1)",
+    "compare": "scenario id whose network at the focus month is compared with this one",
+}
+
+
+def scenario_graph(scenario, scenario_id: str, month: str) -> SignedGraph:
+    """Signed network of a scenario at a month: its non-zero relations, shocks applied.
+
+    A relation weight ``r`` in [-1, 1] becomes a tie of sign ``sign(r)`` and weight ``|r|``.
+
+    Raises
+    ------
+    EngineError
+        Unknown month.
+    """
+    tl = scenario.timeline(scenario_id)
+    _check_month(tl, month)
+    return _graph(tl.relations_at(month))
+
+
+def _graph(relations) -> SignedGraph:
+    return signed_graph([(a, b, w, abs(w)) for a, b, w in relations])
+
+
+def _check_month(tl, month: str) -> str:
+    if month not in tl.months:
+        raise EngineError(f"month {month!r} is outside {tl.months[0]}..{tl.months[-1]}")
+    return month
+
+
+def match_blocs(reference: Mapping[str, int], labels: Mapping[str, int]) -> dict[str, int]:
+    """Renumber ``labels`` so that its blocs overlap ``reference`` the most (Hungarian)."""
+    common = [a for a in labels if a in reference]
+    if not common or not labels:
+        return dict(labels)
+    size = max(max(reference.values()), max(labels.values())) + 1
+    overlap = np.zeros((size, size))
+    for a in common:
+        overlap[labels[a], reference[a]] += 1
+    rows, cols = linear_sum_assignment(-overlap)
+    mapping = dict(zip(rows.tolist(), cols.tolist(), strict=True))
+    return {a: mapping[b] for a, b in labels.items()}
+
+
+@dataclass
+class AlignResult(EngineResult):
+    """Monthly balance, blocs at snapshot months, strained ties and voting power."""
+
+    month: str = ""
+    k: int = 2
+    monthly: pd.DataFrame = field(default_factory=pd.DataFrame)
+    blocs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ties: pd.DataFrame = field(default_factory=pd.DataFrame)
+    moves: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flips: pd.DataFrame = field(default_factory=pd.DataFrame)
+    triads: pd.DataFrame = field(default_factory=pd.DataFrame)
+    power: pd.DataFrame = field(default_factory=pd.DataFrame)
+    coalitions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    compare: dict[str, pd.DataFrame] = field(default_factory=dict)
+    snapshot_ties: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    marks: list[tuple[str, str]] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        out = {"monthly": self.monthly, "blocs": self.blocs, "ties": self.ties,
+               "strained": self.ties[self.ties["strain"] > 0].sort_values(
+                   ["strain", "weight"], ascending=False).reset_index(drop=True),
+               "moves": self.moves, "flips": self.flips, "triads": self.triads,
+               "power": self.power, "coalitions": self.coalitions}
+        out.update({f"compare_{k}": v for k, v in self.compare.items()})
+        return out
+
+    def figures(self) -> dict[str, Figure]:
+        from factions.engines.align.figures import (
+            frustration_figure,
+            network_figure,
+            power_figure,
+        )
+
+        figs: dict[str, Figure] = {
+            "frustration": frustration_figure(
+                self.monthly, self.marks,
+                f"{self.scenario_id}: distance from structural balance by month"),
+        }
+        layout = _layout(self.snapshot_ties, self.seed)
+        for month, ties in self.snapshot_ties.items():
+            blocs = self.blocs[self.blocs["month"] == month]
+            row = self.monthly.set_index("month").loc[month]
+            value = row["frustration"] if self.k == 2 else row["k_frustration"]
+            figs[f"network_{month}"] = network_figure(
+                ties, blocs, layout,
+                f"{self.scenario_id} {month}: {int(blocs['bloc'].nunique())} blocs (k <= "
+                f"{self.k}), frustrated weight {value:.2f}, balance {row['balance']:.2f}")
+        if not self.power.empty:
+            p = self.power[self.power["month"] == self.month]
+            figs["power"] = power_figure(p, f"{self.scenario_id} {self.month}: voting power in "
+                                            f"the Council of Representatives")
+        return figs
+
+    def metrics(self) -> pd.DataFrame:
+        m = self.monthly
+        rows = []
+        for col in ("frustration", "balance", "triangle_balance"):
+            rows += [(col, mo, v) for mo, v in zip(m["month"], m[col], strict=True)]
+        sizes = self._bloc_sizes
+        rows += [(f"bloc_size.{a}", mo, float(v)) for (mo, a), v in sizes.items()]
+        for col in ("banzhaf", "shapley_shubik"):
+            if col in self._power_monthly:
+                rows += [(f"{col}.{p}", mo, float(v))
+                         for (mo, p), v in self._power_monthly[col].items()]
+        strained = self.ties["strain"].to_numpy() if not self.ties.empty else np.zeros(0)
+        rows.append(("strained_ties", None, float(np.sum(strained >= 1.0))))
+        rows.append(("moved_actors", None, float(self.moves["moved"].sum())
+                     if not self.moves.empty else 0.0))
+        return pd.DataFrame(rows, columns=METRIC_COLUMNS)
+
+    _bloc_sizes: dict = field(default_factory=dict, repr=False)
+    _power_monthly: dict = field(default_factory=dict, repr=False)
+
+
+def _layout(snapshot_ties: Mapping[str, pd.DataFrame], seed: int) -> dict[str, np.ndarray]:
+    """One layout for every snapshot (so actors stay put): Kamada-Kawai on target distances
+    ``1.5 - w`` for allies, ``2.5 + w`` for enemies and 2 for pairs without a tie (the mean
+    weight over snapshots). Deterministic; ``seed`` is not needed."""
+    total: dict[tuple[str, str], float] = {}
+    nodes: dict[str, None] = {}
+    for ties in snapshot_ties.values():
+        for row in ties.itertuples(index=False):
+            nodes.update({row.a: None, row.b: None})
+            key = (row.a, row.b) if str(row.a) < str(row.b) else (row.b, row.a)
+            total[key] = total.get(key, 0.0) + row.sign * row.weight / len(snapshot_ties)
+    names = list(nodes)
+    dist = {a: {b: 2.0 for b in names} for a in names}
+    for (a, b), w in total.items():
+        d = 1.5 - w if w > 0 else 2.5 - w
+        dist[a][b] = dist[b][a] = d
+    g = nx.Graph()
+    g.add_nodes_from(names)
+    return nx.kamada_kawai_layout(g, dist=dist) if len(names) > 1 else {n: np.zeros(2)
+                                                                        for n in names}
+
+
+def _int_option(options, name, default, low):
+    value = options.get(name, default)
+    try:
+        out = int(value)
+    except (TypeError, ValueError):
+        raise EngineError(f"option {name} must be an integer >= {low}, got {value!r}") from None
+    if out != float(value) or out < low:
+        raise EngineError(f"option {name} must be an integer >= {low}, got {value!r}")
+    return out
+
+
+def _snapshots(scenario, scenario_id, tl, month, value) -> list[str]:
+    if value is not None:
+        months = [m.strip() for m in value.split(",")] if isinstance(value, str) else list(value)
+        for m in months:
+            _check_month(tl, m)
+        return sorted(dict.fromkeys(months))
+    chosen = [tl.months[0]]
+    ids = next((s.shocks for s in scenario.scenarios if s.id == scenario_id), [])
+    for shock in scenario.shocks:
+        if shock.id in ids and any(e.param.startswith("relations.") for e in shock.effects):
+            i = tl.months.index(shock.month) if shock.month in tl.months else None
+            if i:
+                chosen.append(tl.months[i - 1])
+    chosen.append(month)
+    return sorted(m for m in dict.fromkeys(chosen) if m <= month) or [month]
+
+
+def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]) -> AlignResult:
+    """Engine entry point: alignment of the scenario's factions month by month.
+
+    For every month: the exact 2-bloc frustration index of the signed network of relations
+    (shocks applied), the normalised balance ``1 - 2L/W`` and the share of balanced
+    triangles; blocs (up to ``k``) and actors' contributions at snapshot months; the strain
+    of each tie at the focus month (share of optimal partitions frustrating it); bloc moves
+    and tie flips between consecutive snapshots; and Banzhaf and Shapley-Shubik power of
+    the parties holding seats (quota a seat majority: 138 of 275 for the Iraqi Council).
+
+    Raises
+    ------
+    EngineError
+        Unknown option, month, scenario to compare, or a bad value.
+    """
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise EngineError(f"engine 'align' does not accept option(s) {', '.join(unknown)}; "
+                          f"accepted: {', '.join(sorted(OPTIONS))}")
+    tl = scenario.timeline(scenario_id)
+    month = _check_month(tl, options.get("month") or tl.months[-1])
+    k = _int_option(options, "k", 2, 1)
+    cap = _int_option(options, "cap", 20, 1)
+    try:
+        time_limit = float(options.get("time_limit", 10.0))
+    except (TypeError, ValueError):
+        raise EngineError(f"option time_limit must be seconds, got "
+                          f"{options.get('time_limit')!r}") from None
+    if not time_limit > 0:
+        raise EngineError(f"option time_limit must be > 0 seconds, got {time_limit!r}")
+    snapshots = _snapshots(scenario, scenario_id, tl, month, options.get("snapshots"))
+    rng = np.random.default_rng(seed)
+
+    cache: dict[tuple, tuple] = {}
+    monthly_rows, sizes, labels_at = [], {}, {}
+    for mo in tl.months:
+        rel = tuple(sorted(tl.relations_at(mo)))
+        if rel not in cache:
+            g = _graph(rel)
+            fr = frustration(g, time_limit=time_limit, seed=rng)
+            kb = k_blocs(g, k, time_limit=time_limit, seed=rng) if k != 2 else None
+            labels = dict(zip(g.nodes, (kb.labels if kb else fr.labels).tolist(), strict=True))
+            cache[rel] = (g, fr, kb, labels)
+        g, fr, kb, labels = cache[rel]
+        labels_at[mo] = labels
+        row = {"month": mo, "actors": g.n, "ties": g.m, "negative_ties": int((g.sign < 0).sum()),
+               "frustration": fr.value, "bound": fr.bound, "status": fr.status,
+               "balance": balance_score(g, fr.value), "triangle_balance": triangle_balance(g),
+               "blocs": len(set(labels.values()))}
+        if kb is not None:
+            row.update(k_frustration=kb.value, k_status=kb.status)
+        monthly_rows.append(row)
+        counts = pd.Series(labels).value_counts()
+        sizes.update({(mo, a): int(counts[b]) for a, b in labels.items()})
+    monthly = pd.DataFrame(monthly_rows)
+
+    names = {a.id: a.name for a in scenario.actors}
+    kinds = {a.id: a.kind for a in scenario.actors}
+    bloc_frames, snapshot_ties, previous = [], {}, None
+    for mo in snapshots:
+        g, fr, kb, _ = cache[tuple(sorted(tl.relations_at(mo)))]
+        labels = labels_at[mo] if previous is None else match_blocs(previous, labels_at[mo])
+        previous = labels
+        lab = np.array([labels[a] for a in g.nodes])
+        actors, ties = contributions(g, lab)
+        actors["bloc"] = lab
+        actors.insert(0, "month", mo)
+        actors.insert(2, "name", [names.get(a, a) for a in actors["actor"]])
+        actors.insert(3, "kind", [kinds.get(a, "") for a in actors["actor"]])
+        bloc_frames.append(actors)
+        snapshot_ties[mo] = ties
+    blocs = pd.concat(bloc_frames, ignore_index=True)
+
+    g_focus = cache[tuple(sorted(tl.relations_at(month)))][0]
+    opt = optimal_partitions(g_focus, cap=cap, time_limit=time_limit)
+    _, ties = contributions(g_focus, opt.labels[0], opt.strain)
+    moves, flips = _changes(snapshots, blocs, tl)
+    power, coalitions, power_monthly = _power(tl, month, snapshots, options.get("quota"))
+    compare = _compare(scenario, options.get("compare"), g_focus, month, k, cap, rng)
+    marks = [(s.month, s.id) for s in scenario.shocks
+             if s.id in next((x.shocks for x in scenario.scenarios if x.id == scenario_id), [])]
+    focus = monthly.set_index("month").loc[month]
+    summary = {
+        "month": month, "k": k, "frustration": round(float(focus["frustration"]), 3),
+        "balance": round(float(focus["balance"]), 3), "status": focus["status"],
+        "blocs": {int(b): sorted(blocs[(blocs.month == month) & (blocs.bloc == b)].actor)
+                  for b in sorted(blocs[blocs.month == month].bloc.unique())},
+        "strained_ties": [f"{r.a}-{r.b}" for r in ties.itertuples() if r.strain >= 1.0],
+        "optimal_partitions": len(opt.labels), "enumeration_complete": opt.complete,
+    }
+    if not power.empty:
+        p = power[power.month == month]
+        summary["banzhaf"] = {r.party: round(r.banzhaf, 3) for r in p.itertuples()}
+    return AlignResult(
+        engine="align", scenario_id=scenario_id, seed=seed, summary=summary, month=month, k=k,
+        monthly=monthly, blocs=blocs, ties=ties, moves=moves, flips=flips,
+        triads=triad_census(g_focus), power=power, coalitions=coalitions, compare=compare,
+        snapshot_ties=snapshot_ties, marks=marks, _bloc_sizes=sizes,
+        _power_monthly=power_monthly)
+
+
+def _changes(snapshots: Sequence[str], blocs: pd.DataFrame, tl) -> tuple[pd.DataFrame, pd.DataFrame]:
+    moves, flips = [], []
+    for before, after in zip(snapshots, snapshots[1:], strict=False):
+        b = blocs[blocs.month == before].set_index("actor")["bloc"]
+        a = blocs[blocs.month == after].set_index("actor")["bloc"]
+        for actor in dict.fromkeys([*b.index, *a.index]):
+            x, y = b.get(actor), a.get(actor)
+            moves.append({"from_month": before, "to_month": after, "actor": actor,
+                          "bloc_before": x, "bloc_after": y,
+                          "moved": bool(x is not None and y is not None and x != y)})
+        rb = {(x, y): w for x, y, w in tl.relations_at(before)}
+        ra = {(x, y): w for x, y, w in tl.relations_at(after)}
+        for pair in dict.fromkeys([*rb, *ra]):
+            x, y = np.sign(rb.get(pair, 0.0)), np.sign(ra.get(pair, 0.0))
+            if x != y:
+                flips.append({"from_month": before, "to_month": after, "a": pair[0],
+                              "b": pair[1], "before": rb.get(pair, 0.0), "after": ra.get(pair, 0.0),
+                              "change": "appeared" if x == 0 else "vanished" if y == 0
+                              else "flipped"})
+    cols_m = ["from_month", "to_month", "actor", "bloc_before", "bloc_after", "moved"]
+    cols_f = ["from_month", "to_month", "a", "b", "before", "after", "change"]
+    moves_df = pd.DataFrame(moves, columns=cols_m)
+    moves_df[["bloc_before", "bloc_after"]] = moves_df[["bloc_before", "bloc_after"]].astype(
+        "Int64")
+    return moves_df, pd.DataFrame(flips, columns=cols_f)
+
+
+def _power(tl, month, snapshots, quota_option):
+    frames, monthly, coalitions = [], {"banzhaf": {}, "shapley_shubik": {}}, pd.DataFrame()
+    cache: dict[tuple, pd.DataFrame] = {}
+    for mo in tl.months:
+        actors = tl.actors_at(mo)
+        seats = actors["seats"].dropna()
+        seats = seats[seats > 0]
+        if seats.empty:
+            continue
+        key = tuple(seats.items())
+        if key not in cache:
+            total = int(seats.sum())
+            quota = total // 2 + 1 if quota_option is None else quota_option
+            try:
+                t = power_table(list(seats.index), [int(s) for s in seats], quota)
+            except InputError as exc:
+                raise EngineError(f"voting power at {mo}: {exc}") from None
+            t.insert(2, "quota", quota)
+            cache[key] = t
+        t = cache[key]
+        for r in t.itertuples():
+            monthly["banzhaf"][(mo, r.party)] = r.banzhaf
+            monthly["shapley_shubik"][(mo, r.party)] = r.shapley_shubik
+        if mo in snapshots or mo == month:
+            frames.append(t.assign(month=mo)[["month", *t.columns]])
+        if mo == month and len(t) <= 20:
+            mwc = minimal_winning_coalitions(t["seats"].tolist(), t["quota"].iloc[0],
+                                             names=t["party"].tolist())
+            seat = dict(zip(t["party"], t["seats"], strict=True))
+            coalitions = pd.DataFrame({
+                "month": mo, "coalition": [" + ".join(c) for c in mwc],
+                "parties": [len(c) for c in mwc], "seats": [sum(seat[p] for p in c) for c in mwc]})
+    power = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return power, coalitions, monthly
+
+
+def _compare(scenario, other, g_focus, month, k, cap, rng) -> dict[str, pd.DataFrame]:
+    if other is None:
+        return {}
+    if other not in scenario.scenario_ids():
+        raise EngineError(f"unknown scenario to compare {other!r}; known: "
+                          f"{', '.join(scenario.scenario_ids())}")
+    g_other = scenario_graph(scenario, other, month)
+    r = realignment(g_focus, g_other, k=k, cap=cap, seed=rng)
+    return {"membership": r.membership.assign(compare=other),
+            "flipped": r.flipped.assign(compare=other),
+            "strained": r.strained.assign(compare=other)}
