@@ -130,6 +130,8 @@ def test_substeps_agree_with_monthly_steps(sc):
         ({"speed": 3}, "does not accept option"),
         ({"mode": "agents"}, "option mode"),
         ({"start": "2007-01"}, "option start"),
+        ({"fit_until": "2007-13"}, "option fit_until"),
+        ({"fit_until": "2006-06"}, "no UNHCR observations to fit"),
         ({"steps_per_month": 0}, "steps_per_month must be >= 1"),
         ({"steps_per_month": "many"}, "expected int"),
         ({"calibrate": "perhaps"}, "expected bool"),
@@ -140,6 +142,10 @@ def test_substeps_agree_with_monthly_steps(sc):
     ],
 )
 def test_bad_options(sc, options, message):
+    if options.get("fit_until") == "2006-06":  # not an error: reported in the notes
+        res = run_displace(sc, "historical", 0, {"start": "scenario", **options})
+        assert message in " ".join(res.summary["notes"]) and not res.summary["calibrated"]
+        return
     with pytest.raises(EngineError, match=message):
         run_displace(sc, "historical", 0, {"start": "scenario", **options})
 
@@ -198,3 +204,16 @@ def test_runs_on_the_shipped_iraq_scenario():
     ard = res.tables()["ard"]
     assert ard["ard"].notna().all()
     assert {"returns_syria", "returns_jordan", "idps"} <= set(res.metrics()["metric"])
+
+
+def test_fit_until_splits_in_and_out_of_sample(sc):
+    res = run_displace(sc, "historical", 0, {"start": "scenario", "fit_until": "2007-12"})
+    hind = res.tables()["hindcast"]
+    assert hind.loc[hind["month"] == "2007-12", "in_sample"].all()
+    assert not hind.loc[hind["month"] == "2008-12", "in_sample"].any()
+    ard = res.tables()["ard"].set_index("series")
+    syr = hind[(hind["series"] == "syria") & (hind["month"] == "2008-12")].iloc[0]
+    expect = abs(syr["simulated"] - syr["observed"]) / syr["observed"]
+    assert ard.loc["syria", "ard_out_of_sample"] == pytest.approx(expect)
+    assert res.summary["fit"]["points"] == 4
+    assert "ard_out_of_sample.syria" in set(res.metrics()["metric"])

@@ -26,10 +26,10 @@ from factions.engines.displace.adapter import (
     start_from_observations,
 )
 from factions.engines.displace.ard import ard_flee, ard_per_location
-from factions.engines.displace.calibrate import DEFAULT_FIT, FitResult, fit_parameters
+from factions.engines.displace.calibrate import DEFAULT_FIT, FitResult, Target, fit_parameters
 from factions.engines.displace.figures import flows_figure, stocks_figure
 from factions.engines.displace.flow import FlowRun, check_inputs, simulate_flows
-from factions.engines.displace.network import LocationKind
+from factions.engines.displace.network import LocationKind, validate_months
 from factions.engines.displace.rules import FlowParameters, return_hazard_terms
 from factions.errors import EngineError, FactionsError
 
@@ -44,6 +44,8 @@ OPTIONS: dict[str, str] = {
     "violence_scale": "multiplier on the violence series (default 1; times "
                       "parameters.violence_scale if the scenario defines it)",
     "steps_per_month": "sub-steps per month (default 1)",
+    "fit_until": "YYYY-MM: fit only on observations up to this month; later ones are "
+                 "reported as out-of-sample (default: all observations)",
     "start": "observed (default: start after the first month with every UNHCR stock known, "
              "from those stocks) or scenario (the period's start, locations' populations)",
     **{name: f"flow parameter {name} (fixed, not fitted)" for name in _PARAM_NAMES},
@@ -167,6 +169,12 @@ def run_displace(scenario: Any, scenario_id: str, seed: int,
     if start_mode not in ("observed", "scenario"):
         raise EngineError(f"displace option start: expected 'observed' or 'scenario'; "
                           f"got {start_mode!r}")
+    fit_until = _option(options, "fit_until", None, str)
+    if fit_until is not None:
+        try:
+            validate_months([fit_until], "fit_until")
+        except FactionsError as exc:
+            raise EngineError(f"displace option {exc}") from None
     fixed = {n: _option(options, n, None, float) for n in _PARAM_NAMES if n in options}
     fit_names = [s.strip() for s in str(_option(options, "fit", ",".join(DEFAULT_FIT), str))
                  .split(",") if s.strip() and s.strip() not in fixed]
@@ -187,7 +195,7 @@ def run_displace(scenario: Any, scenario_id: str, seed: int,
     params = start
     if calibrate and fit_names:
         hist = arrays if hist_id == scenario_id else prepare(hist_id)
-        targets = observed_targets(scenario, hist, k)
+        targets = _until(observed_targets(scenario, hist, k), hist.months, k, fit_until)
         if targets:
             try:
                 fit = fit_parameters(hist.net, _refine(hist, k), targets, start, fit_names,
@@ -198,20 +206,55 @@ def run_displace(scenario: Any, scenario_id: str, seed: int,
             notes.append(f"parameters {', '.join(fit.fitted)} fitted in-sample by least squares "
                          f"on {fit.n_residuals} UNHCR points under scenario {hist_id!r}")
         else:
-            notes.append("no UNHCR observations inside the period: default parameters used")
+            notes.append("no UNHCR observations to fit (inside the period"
+                         + (f", up to {fit_until}" if fit_until else "") + "): defaults used")
 
     rng = np.random.default_rng(seed)
     run = simulate_flows(net, _refine(arrays, k), params, dt=1.0 / k, mode=mode, rng=rng,
                          record_edges=True)
     stocks_m, returns_m, edges_m = _monthly(run, k)
     result = _assemble(scenario, scenario_id, seed, arrays, stocks_m, returns_m, edges_m,
-                       params, fit, k)
+                       params, fit, fit_until)
     result.summary["notes"] = notes
     result.summary["mode"] = mode
     return result
 
 
-def _assemble(sc, scenario_id, seed, arrays, stocks_m, returns_m, edges_m, params, fit, k):
+def _until(targets: list[Target], months: list[str], k: int, last: str | None) -> list[Target]:
+    """Keep the observations at or before month ``last`` (all if ``last`` is None)."""
+    if last is None:
+        return targets
+    out = []
+    for tg in targets:
+        keep = [(s, v) for s, v in zip(tg.steps, tg.values, strict=True)
+                if months[s // k - 1] <= last]
+        if keep:
+            out.append(Target(tg.name, tg.locations, [s for s, _ in keep], [v for _, v in keep]))
+    return out
+
+
+def _ard_rows(hindcast: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = []
+    for name, grp in hindcast.groupby("series", sort=False):
+        row: dict[str, Any] = {"series": name, "points": len(grp)}
+        for col, sub in (("ard", grp), ("ard_in_sample", grp[grp["in_sample"]]),
+                         ("ard_out_of_sample", grp[~grp["in_sample"]])):
+            row[col] = (float(ard_per_location(sub["simulated"], sub["observed"])[0])
+                        if len(sub) else float("nan"))
+        rows.append(row)
+    wide = hindcast.pivot(index="month", columns="series")
+    flee = {"series": "all (Flee ARD)", "points": len(hindcast)}
+    for col, mask in (("ard", slice(None)), ("ard_in_sample", wide["in_sample"].all(axis=1)),
+                      ("ard_out_of_sample", ~wide["in_sample"].any(axis=1))):
+        sub = wide.loc[mask]
+        flee[col] = (ard_flee(sub["simulated"].to_numpy(), sub["observed"].to_numpy())
+                     if len(sub) else float("nan"))
+    rows.append(flee)
+    return rows
+
+
+def _assemble(sc, scenario_id, seed, arrays, stocks_m, returns_m, edges_m, params, fit,
+              fit_until):
     net, months = arrays.net, arrays.months
     ids = list(net.ids)
     kinds = {i: _KIND_NAME[int(c)] for i, c in zip(ids, net.kinds, strict=True)}
@@ -231,24 +274,19 @@ def _assemble(sc, scenario_id, seed, arrays, stocks_m, returns_m, edges_m, param
     flows = flows[flows["people"] > 0].reset_index(drop=True)
 
     targets = observed_targets(sc, arrays, 1)
-    hind_rows, err_rows = [], []
-    sims, obss = {}, {}
+    hind_rows = []
     for tg in targets:
         sim = tg.simulated(stocks_m)
-        for step, s, o in zip(tg.steps, sim, tg.values, strict=True):
-            hind_rows.append({"series": tg.name, "month": labels[step], "simulated": float(s),
-                              "observed": float(o)})
-        sims[tg.name], obss[tg.name] = sim, np.asarray(tg.values, dtype=float)
-        err_rows.append({"series": tg.name, "ard": float(ard_per_location(sim, obss[tg.name])[0]),
-                         "points": len(sim)})
-    hindcast = pd.DataFrame(hind_rows, columns=["series", "month", "simulated", "observed"])
-    flee_ard = float("nan")
-    if targets and len({tuple(t.steps) for t in targets}) == 1:
-        flee_ard = ard_flee(np.column_stack([sims[t.name] for t in targets]),
-                            np.column_stack([obss[t.name] for t in targets]))
-    err_rows.append({"series": "all (Flee ARD)", "ard": flee_ard,
-                     "points": sum(len(t.values) for t in targets)})
-    errors = pd.DataFrame(err_rows, columns=["series", "ard", "points"])
+        for step, v, o in zip(tg.steps, sim, tg.values, strict=True):
+            month = labels[step]
+            hind_rows.append({"series": tg.name, "month": month, "simulated": float(v),
+                              "observed": float(o),
+                              "in_sample": fit is not None and (fit_until is None
+                                                                or month <= fit_until)})
+    hindcast = pd.DataFrame(hind_rows,
+                            columns=["series", "month", "simulated", "observed", "in_sample"])
+    err_cols = ["series", "ard", "ard_in_sample", "ard_out_of_sample", "points"]
+    errors = pd.DataFrame(_ard_rows(hindcast) if hind_rows else [], columns=err_cols)
 
     causes = _return_causes(arrays, params, returns_m)
     fitted = set(fit.fitted) if fit else set()
@@ -264,6 +302,8 @@ def _assemble(sc, scenario_id, seed, arrays, stocks_m, returns_m, edges_m, param
                                          "in_sample": True},
         "ard": {r.series: (None if np.isnan(r.ard) else round(float(r.ard), 4))
                 for r in errors.itertuples()},
+        "ard_out_of_sample": {r.series: round(float(r.ard_out_of_sample), 4)
+                              for r in errors.itertuples() if not np.isnan(r.ard_out_of_sample)},
         "end_stocks": {i: round(float(stocks_m[-1, ids.index(i)])) for i in host_ids},
         "end_idps": round(float(stocks_m[-1, net.kinds == int(LocationKind.IDP)].sum())),
     }
@@ -328,4 +368,7 @@ def _metrics(net, kinds, months, stocks_m, returns_m, edges_m, errors, causes) -
     for r in errors.itertuples():
         name = "ard_flee" if r.series.startswith("all") else f"ard.{r.series}"
         rows.append((name, None, float(r.ard)))
+        if not np.isnan(r.ard_out_of_sample):
+            rows.append((name.replace("ard", "ard_out_of_sample", 1), None,
+                         float(r.ard_out_of_sample)))
     return pd.DataFrame(rows, columns=METRIC_COLUMNS)
