@@ -14,7 +14,7 @@ Per-tick counters ``counts[t, g, :]`` are, in order, :data:`COUNT_COLUMNS`.
 
 from __future__ import annotations
 
-__all__ = ["COUNT_COLUMNS", "run_ticks", "populate", "set_force", "snapshot"]
+__all__ = ["COUNT_COLUMNS", "run_ticks", "populate", "set_force", "snapshot", "repad"]
 
 import numpy as np
 from numba import njit
@@ -33,6 +33,44 @@ def _wrap(v, n):
     if v >= n:
         return v - n
     return v
+
+
+@njit(cache=True, inline="always")
+def _get(code, geo, cell):
+    """Site code of ``cell`` read from the padded array."""
+    width, r, pw = geo[0], geo[2], geo[3]
+    return code[(cell // width + r) * pw + cell % width + r]
+
+
+@njit(cache=True, inline="always")
+def _put_row(code, row, x, width, r, value):
+    code[row + x + r] = value
+    if x < r:
+        code[row + x + width + r] = value
+    if x >= width - r:
+        code[row + x - width + r] = value
+
+
+@njit(cache=True)
+def _put(code, geo, cell, value):
+    """Write a site code and its halo copies (the torus wrapped ``r`` sites deep)."""
+    _put_xy(code, geo, cell % geo[0], cell // geo[0], value)
+
+
+@njit(cache=True, inline="always")
+def _put_xy(code, geo, x, y, value):
+    width, height, r, pw = geo[0], geo[1], geo[2], geo[3]
+    _put_row(code, (y + r) * pw, x, width, r, value)
+    if y < r:
+        _put_row(code, (y + height + r) * pw, x, width, r, value)
+    if y >= height - r:
+        _put_row(code, (y - height + r) * pw, x, width, r, value)
+
+
+@njit(cache=True, inline="always")
+def _randint(n):
+    """Uniform integer in [0, n) from one double (bias below 2**-50 for the n used here)."""
+    return int(np.random.random() * n)
 
 
 @njit(cache=True)
@@ -62,50 +100,93 @@ def _new_slot(meta, free, alive):
 
 
 @njit(cache=True)
-def _remove(i, grid, code, pos, alive, meta, free):
+def _remove(i, grid, code, geo, pos, alive, meta, free):
     if pos[i] >= 0:
         grid[pos[i]] = -1
-        code[pos[i]] = 0
+        _put(code, geo, pos[i], 0)
     pos[i] = -1
     alive[i] = False
     free[meta[1]] = i
     meta[1] += 1
 
 
+# Packed flags: one addition per scanned site counts four things at once (16-bit fields).
+_COP, _ACT, _TAR, _EMP = 1, 1 << 16, 1 << 32, 1 << 48
+_MASK = (1 << 16) - 1
+
+
 @njit(cache=True)
-def run_ticks(seed, t0, n_ticks, width, grid, code, kind, group, pos, hard, risk, active,
+def _scan(code, tab, flat, base):
+    """Sum of ``tab[code[base + flat[o]]]`` over the neighbourhood (no wrapping needed)."""
+    acc = 0
+    for o in range(flat.size):
+        acc += tab[code[base + flat[o]]]
+    return acc
+
+
+@njit(cache=True)
+def _pick(code, tab, flag, n_flag, flat, base):
+    """Index ``o`` of a uniformly random neighbourhood site with ``flag`` (``n_flag`` > 0).
+
+    Rejection sampling when such sites are common (expected ``len(flat) / n_flag`` <= 8
+    draws), otherwise the ``r``-th such site in scan order.
+    """
+    n = flat.size
+    if 8 * n_flag >= n:
+        while True:
+            o = _randint(n)
+            if tab[code[base + flat[o]]] & flag:
+                return o
+    r = _randint(n_flag)
+    for o in range(n):
+        if tab[code[base + flat[o]]] & flag:
+            if r == 0:
+                return o
+            r -= 1
+    return -1
+
+
+@njit(cache=True, inline="always")
+def _site(o, x, y, dx, dy, width, height):
+    return _wrap(y + dy[o], height) * width + _wrap(x + dx[o], width)
+
+
+@njit(cache=True)
+def run_ticks(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, hard, risk, active,
               jail, age, born, alive, meta, free, legit, allowed, targets, threshold, k, jmax,
-              movement, rounding, clone_p, max_age, cseg, kseg, counts, kills):
+              movement, rounding, clone_p, max_age, cdx, cdy, kdx, kdy, counts, kills):
     """Advance ``n_ticks`` ticks; tick ``t0 + s`` writes ``counts[s]`` and ``kills[s]``.
 
     ``code`` mirrors the lattice as site codes (see :func:`snapshot`) so that scanning a
     neighbourhood reads one small contiguous array; it is kept in step with ``grid``.
+    A neighbourhood is scanned once to count (cops, own actives, targets, empty sites);
+    a random target or empty site is then found by a second, partial scan.
     """
     np.random.seed(seed)
     height = grid.size // width
-    nbuf = 5
-    for q in range(cseg.shape[0]):
-        nbuf += cseg[q, 2] - cseg[q, 1] + 1
-    for q in range(kseg.shape[0]):
-        nbuf += kseg[q, 2] - kseg[q, 1] + 1
-    empt = np.empty(nbuf, np.int64)
-    cand = np.empty(nbuf, np.int64)
+    r_pad, pw = geo[2], geo[3]
+    cflat = cdy * pw + cdx
+    kflat = kdy * pw + kdx
     n_groups = legit.size
-    # table[g, code] bit flags seen by a citizen of g: 1 cop/peacekeeper, 2 active of own
-    # group, 4 member of a targeted group, 8 empty. ctab[code]: 1 if an active citizen.
-    table = np.zeros((n_groups, 4 + 2 * n_groups), np.int64)
-    ctab = np.zeros(4 + 2 * n_groups, np.int64)
-    for g in range(n_groups):
-        table[g, 0] = 8
-        table[g, 1] = 1
-        table[g, 2] = 1
+    # tab[g, code]: packed flags seen by a citizen of g (cop or peacekeeper, active of own
+    # group, member of a targeted group, empty); row n_groups is the cops' view (active
+    # citizen of any group = target, empty).
+    tab = np.zeros((n_groups + 1, 4 + 2 * n_groups), np.int64)
+    for g in range(n_groups + 1):
+        tab[g, 0] = _EMP
+        if g < n_groups:
+            tab[g, 1] = _COP
+            tab[g, 2] = _COP
         for h in range(n_groups):
             for a in range(2):
-                table[g, 3 + 2 * h + a] = (2 if (h == g and a == 1) else 0) + (
-                    4 if targets[g, h] != 0 else 0)
-                ctab[3 + 2 * h + a] = a
+                if g == n_groups:
+                    tab[g, 3 + 2 * h + a] = _TAR * a
+                else:
+                    tab[g, 3 + 2 * h + a] = (_ACT if (h == g and a == 1) else 0) + (
+                        _TAR if targets[g, h] != 0 else 0)
     rdx = np.array([1, -1, 0, 0])
     rdy = np.array([0, 0, 1, -1])
+    empt = np.empty(4, np.int64)
     for s in range(n_ticks):
         t = t0 + s
         order = np.random.permutation(meta[0])
@@ -114,10 +195,11 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, kind, group, pos, hard, risk
                 continue
             if kind[i] == 0:
                 g = group[i]
+                flat, dx, dy = cflat, cdx, cdy
                 if max_age > 0:
                     age[i] += 1
                     if age[i] >= max_age:
-                        _remove(i, grid, code, pos, alive, meta, free)
+                        _remove(i, grid, code, geo, pos, alive, meta, free)
                         counts[s, g, 6] += 1
                         continue
                 if pos[i] < 0:  # in jail
@@ -128,26 +210,16 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, kind, group, pos, hard, risk
                     if c < 0:
                         continue
                     grid[c] = i
-                    code[c] = 3 + 2 * g
+                    _put(code, geo, c, 3 + 2 * g)
                     pos[i] = c
                 p = pos[i]
                 x = p % width
                 y = p // width
-                n_cops = 0
-                n_act = 1  # A counts the agent itself
-                n_emp = 0
-                n_tar = 0
-                for q in range(cseg.shape[0]):  # row segments; branch-free body
-                    row = _wrap(y + cseg[q, 0], height) * width
-                    for xx in range(x + cseg[q, 1], x + cseg[q, 2] + 1):
-                        c = row + xx + width * ((xx < 0) - (xx >= width))
-                        f = table[g, code[c]]
-                        n_cops += f & 1
-                        n_act += (f >> 1) & 1
-                        cand[n_tar] = c
-                        n_tar += (f >> 2) & 1
-                        empt[n_emp] = c
-                        n_emp += (f >> 3) & 1
+                acc = _scan(code, tab[g], flat, (y + r_pad) * pw + x + r_pad)
+                n_cops = acc & _MASK
+                n_act = 1 + ((acc >> 16) & _MASK)  # A counts the agent itself
+                n_tar = (acc >> 32) & _MASK
+                n_emp = (acc >> 48) & _MASK
                 ratio = n_cops / n_act
                 if rounding == 0:
                     ratio = np.floor(ratio)
@@ -157,46 +229,44 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, kind, group, pos, hard, risk
                 grievance = hard[i] * (1.0 - legit[g])
                 act = allowed[g] != 0 and (grievance - risk[i] * p_arrest > threshold)
                 active[i] = act
-                code[p] = 3 + 2 * g + (1 if act else 0)
+                _put_xy(code, geo, x, y, 3 + 2 * g + (1 if act else 0))
                 if act and n_tar > 0:
-                    c = cand[np.random.randint(0, n_tar)]
+                    o = _pick(code, tab[g], _TAR, n_tar, flat, (y + r_pad) * pw + x + r_pad)
+                    c = _site(o, x, y, dx, dy, width, height)
                     v = grid[c]
-                    empt[n_emp] = c
                     n_emp += 1
                     kills[s, g, group[v]] += 1
                     counts[s, group[v], 4] += 1
-                    _remove(v, grid, code, pos, alive, meta, free)
+                    _remove(v, grid, code, geo, pos, alive, meta, free)
             else:
+                g = n_groups
+                flat, dx, dy = kflat, kdx, kdy
                 p = pos[i]
                 x = p % width
                 y = p // width
-                n_emp = 0
-                n_tar = 0
-                for q in range(kseg.shape[0]):
-                    row = _wrap(y + kseg[q, 0], height) * width
-                    for xx in range(x + kseg[q, 1], x + kseg[q, 2] + 1):
-                        c = row + xx + width * ((xx < 0) - (xx >= width))
-                        cc = code[c]
-                        cand[n_tar] = c
-                        n_tar += ctab[cc]
-                        empt[n_emp] = c
-                        n_emp += cc == 0
+                acc = _scan(code, tab[g], flat, (y + r_pad) * pw + x + r_pad)
+                n_tar = (acc >> 32) & _MASK
+                n_emp = (acc >> 48) & _MASK
                 if n_tar > 0:
-                    c = cand[np.random.randint(0, n_tar)]
+                    o = _pick(code, tab[g], _TAR, n_tar, flat, (y + r_pad) * pw + x + r_pad)
+                    c = _site(o, x, y, dx, dy, width, height)
                     v = grid[c]
-                    empt[n_emp] = c
                     n_emp += 1
                     grid[c] = -1
-                    code[c] = 0
+                    _put(code, geo, c, 0)
                     pos[v] = -1
                     active[v] = False
                     jail[v] = np.random.randint(0, jmax + 1)
                     counts[s, group[v], 3] += 1
-            if movement and n_emp > 0:
-                c = empt[np.random.randint(0, n_emp)]
+            if movement and n_emp > 0:  # x, y: the agent's site (unchanged since the scan)
+                o = _pick(code, tab[g], _EMP, n_emp, flat, (y + r_pad) * pw + x + r_pad)
+                nx = _wrap(x + dx[o], width)
+                ny = _wrap(y + dy[o], height)
+                me = code[(y + r_pad) * pw + x + r_pad]
+                _put_xy(code, geo, x, y, 0)
+                _put_xy(code, geo, nx, ny, me)
                 grid[pos[i]] = -1
-                code[c] = code[pos[i]]
-                code[pos[i]] = 0
+                c = ny * width + nx
                 grid[c] = i
                 pos[i] = c
             if kind[i] == 0 and clone_p > 0.0 and np.random.random() < clone_p:
@@ -212,8 +282,8 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, kind, group, pos, hard, risk
                     b = _new_slot(meta, free, alive)
                     if b >= 0:
                         c = empt[np.random.randint(0, n_emp)]
-                        _init_citizen(b, c, group[i], t, grid, code, kind, group, pos, hard,
-                                      risk, active, jail, age, born, alive)
+                        _init_citizen(b, c, group[i], t, grid, code, geo, kind, group, pos,
+                                      hard, risk, active, jail, age, born, alive)
                         counts[s, group[i], 5] += 1
         for i in range(meta[0]):
             if alive[i] and kind[i] == 0:
@@ -228,10 +298,10 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, kind, group, pos, hard, risk
 
 
 @njit(cache=True)
-def _init_citizen(b, c, g, t, grid, code, kind, group, pos, hard, risk, active, jail, age,
+def _init_citizen(b, c, g, t, grid, code, geo, kind, group, pos, hard, risk, active, jail, age,
                   born, alive):
     grid[c] = b
-    code[c] = 3 + 2 * g
+    _put(code, geo, c, 3 + 2 * g)
     kind[b] = 0
     group[b] = g
     pos[b] = c
@@ -245,7 +315,7 @@ def _init_citizen(b, c, g, t, grid, code, kind, group, pos, hard, risk, active, 
 
 
 @njit(cache=True)
-def populate(seed, group_counts, n_cops, n_peace, max_age, grid, code, kind, group, pos, hard,
+def populate(seed, group_counts, n_cops, n_peace, max_age, grid, code, geo, kind, group, pos, hard,
              risk, active, jail, age, born, alive, meta):
     """Place citizens of each group, then cops and peacekeepers, on distinct random sites."""
     np.random.seed(seed)
@@ -253,15 +323,15 @@ def populate(seed, group_counts, n_cops, n_peace, max_age, grid, code, kind, gro
     b = 0
     for g in range(group_counts.size):
         for _ in range(group_counts[g]):
-            _init_citizen(b, cells[b], g, -1, grid, code, kind, group, pos, hard, risk,
-                          active, jail, age, born, alive)
+            _init_citizen(b, cells[b], g, -1, grid, code, geo, kind, group, pos, hard,
+                          risk, active, jail, age, born, alive)
             if max_age > 0:
                 age[b] = np.random.randint(0, max_age)
             b += 1
     for kcode, n in ((1, n_cops), (2, n_peace)):
         for _ in range(n):
             grid[cells[b]] = b
-            code[cells[b]] = kcode
+            _put(code, geo, cells[b], kcode)
             kind[b] = kcode
             group[b] = 0
             pos[b] = cells[b]
@@ -272,7 +342,7 @@ def populate(seed, group_counts, n_cops, n_peace, max_age, grid, code, kind, gro
 
 
 @njit(cache=True)
-def set_force(seed, kcode, target, t, grid, code, kind, group, pos, alive, born, meta, free):
+def set_force(seed, kcode, target, t, grid, code, geo, kind, group, pos, alive, born, meta, free):
     """Add (at random empty sites) or withdraw (at random) agents of kind ``code``."""
     np.random.seed(seed)
     have = np.empty(meta[0], np.int64)
@@ -284,14 +354,14 @@ def set_force(seed, kcode, target, t, grid, code, kind, group, pos, alive, born,
     if n > target:
         pick = np.random.permutation(n)[: n - target]
         for q in pick:
-            _remove(have[q], grid, code, pos, alive, meta, free)
+            _remove(have[q], grid, code, geo, pos, alive, meta, free)
     for _ in range(target - n):
         c = _random_empty(grid)
         b = _new_slot(meta, free, alive)
         if c < 0 or b < 0:
             break
         grid[c] = b
-        code[c] = kcode
+        _put(code, geo, c, kcode)
         kind[b] = kcode
         group[b] = 0
         pos[b] = c
@@ -299,6 +369,19 @@ def set_force(seed, kcode, target, t, grid, code, kind, group, pos, alive, born,
         alive[b] = True
 
 
-def snapshot(code):
-    """Site codes: 0 empty, 1 cop, 2 peacekeeper, 3+2g quiet citizen of g, 4+2g active."""
-    return code.copy()
+def snapshot(code, geo):
+    """Site codes: 0 empty, 1 cop, 2 peacekeeper, 3+2g quiet citizen of g, 4+2g active.
+
+    ``code`` is the padded array (halo ``r = geo[2]`` sites deep); returns ``(H, W)``.
+    """
+    width, height, r, pw = (int(v) for v in geo)
+    return code.reshape(-1, pw)[r : r + height, r : r + width].copy()
+
+
+@njit(cache=True)
+def repad(old, old_geo, new, new_geo):
+    """Copy site codes from one padded array into another with a different halo."""
+    width, height = old_geo[0], old_geo[1]
+    r, pw = old_geo[2], old_geo[3]
+    for c in range(width * height):
+        _put(new, new_geo, c, old[(c // width + r) * pw + c % width + r])

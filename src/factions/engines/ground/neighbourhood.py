@@ -9,7 +9,7 @@ is ``von_neumann`` so that the engine and Mesa's example run the same rule.
 
 from __future__ import annotations
 
-__all__ = ["offsets", "segments"]
+__all__ = ["offsets"]
 
 import numpy as np
 
@@ -49,22 +49,3 @@ def offsets(radius: int, shape: str = "von_neumann") -> tuple[np.ndarray, np.nda
     keep &= ~((dx == 0) & (dy == 0))
     return dx[keep].astype(np.int64), dy[keep].astype(np.int64)
 
-
-def segments(dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
-    """Group offsets into row segments ``(dy, dx_lo, dx_hi)`` of consecutive columns.
-
-    The kernel scans a neighbourhood row by row, reading contiguous memory; the result
-    covers exactly the offsets given (row-major order).
-    """
-    rows: list[tuple[int, int, int]] = []
-    for y in np.unique(dy):
-        xs = np.sort(dx[dy == y])
-        start = prev = int(xs[0])
-        for v in xs[1:]:
-            v = int(v)
-            if v != prev + 1:
-                rows.append((int(y), start, prev))
-                start = v
-            prev = v
-        rows.append((int(y), start, prev))
-    return np.array(rows, dtype=np.int64).reshape(-1, 3)

@@ -16,10 +16,20 @@ from typing import Any
 import numpy as np
 
 from factions.engines.ground import kernel
-from factions.engines.ground.neighbourhood import offsets, segments
+from factions.engines.ground.neighbourhood import offsets
 
-_SCALARS = ("threshold", "k", "max_jail_term", "movement", "clone_probability", "max_age",
-            "vision", "cop_vision", "neighbourhood", "arrest_rounding")
+_SCALARS = (
+    "threshold",
+    "k",
+    "max_jail_term",
+    "movement",
+    "clone_probability",
+    "max_age",
+    "vision",
+    "cop_vision",
+    "neighbourhood",
+    "arrest_rounding",
+)
 
 
 class Simulator:
@@ -49,14 +59,23 @@ class Simulator:
     jailed agents and added forces always fit).
     """
 
-    def __init__(self, width: int, height: int, group_counts, n_cops: int, n_peacekeepers: int,
-                 params: dict[str, Any], legitimacy, targets, rng: np.random.Generator):
+    def __init__(
+        self,
+        width: int,
+        height: int,
+        group_counts,
+        n_cops: int,
+        n_peacekeepers: int,
+        params: dict[str, Any],
+        legitimacy,
+        targets,
+        rng: np.random.Generator,
+    ):
         self.width, self.height = int(width), int(height)
         n_cells = self.width * self.height
         cap = 2 * n_cells
         self.rng = rng
         self.grid = np.full(n_cells, -1, np.int64)
-        self.code = np.zeros(n_cells, np.int8)
         self.kind = np.zeros(cap, np.int8)
         self.group = np.zeros(cap, np.int8)
         self.pos = np.full(cap, -1, np.int64)
@@ -74,22 +93,47 @@ class Simulator:
         self.allowed = np.ones(self.n_groups, np.uint8)
         self.targets = np.asarray(targets, dtype=np.uint8).reshape(self.n_groups, self.n_groups)
         self.p = {k: params[k] for k in _SCALARS}
+        self.code = np.zeros(0, np.int8)
         self._offsets()
         self.tick = 0
         self._counts: list[np.ndarray] = []
         self._kills: list[np.ndarray] = []
-        kernel.populate(self._seed(), np.asarray(group_counts, np.int64), int(n_cops),
-                        int(n_peacekeepers), int(self.p["max_age"]), self.grid, self.code, self.kind,
-                        self.group, self.pos, self.hard, self.risk, self.active, self.jail,
-                        self.age, self.born, self.alive, self.meta)
+        kernel.populate(
+            self._seed(),
+            np.asarray(group_counts, np.int64),
+            int(n_cops),
+            int(n_peacekeepers),
+            int(self.p["max_age"]),
+            self.grid,
+            self.code,
+            self.geo,
+            self.kind,
+            self.group,
+            self.pos,
+            self.hard,
+            self.risk,
+            self.active,
+            self.jail,
+            self.age,
+            self.born,
+            self.alive,
+            self.meta,
+        )
 
     def _seed(self) -> int:
         return int(self.rng.integers(0, 2**32 - 1))
 
     def _offsets(self) -> None:
         shape = self.p["neighbourhood"]
-        self.cseg = segments(*offsets(self.p["vision"], shape))
-        self.kseg = segments(*offsets(self.p["cop_vision"], shape))
+        self.cdx, self.cdy = offsets(self.p["vision"], shape)
+        self.kdx, self.kdy = offsets(self.p["cop_vision"], shape)
+        pad = max(1, self.p["vision"], self.p["cop_vision"])
+        old = self.code
+        self.geo = np.array([self.width, self.height, pad, self.width + 2 * pad], np.int64)
+        self.code = np.zeros((self.height + 2 * pad) * (self.width + 2 * pad), np.int8)
+        if old.size:  # re-pad the current lattice for the new vision
+            kernel.repad(old, self.old_geo, self.code, self.geo)
+        self.old_geo = self.geo
 
     @property
     def n_cells(self) -> int:
@@ -117,8 +161,22 @@ class Simulator:
                 self.targets[:] = np.asarray(value, np.uint8).reshape(self.targets.shape)
             elif key in ("n_cops", "n_peacekeepers"):
                 code = 1 if key == "n_cops" else 2
-                kernel.set_force(self._seed(), code, int(value), self.tick, self.grid, self.code,
-                                 self.kind, self.group, self.pos, self.alive, self.born, self.meta, self.free)
+                kernel.set_force(
+                    self._seed(),
+                    code,
+                    int(value),
+                    self.tick,
+                    self.grid,
+                    self.code,
+                    self.geo,
+                    self.kind,
+                    self.group,
+                    self.pos,
+                    self.alive,
+                    self.born,
+                    self.meta,
+                    self.free,
+                )
             else:
                 raise KeyError(key)
 
@@ -131,13 +189,41 @@ class Simulator:
         kills = np.zeros((n_ticks, g, g), np.int64)
         p = self.p
         kernel.run_ticks(
-            self._seed(), self.tick, int(n_ticks), self.width, self.grid, self.code, self.kind,
+            self._seed(),
+            self.tick,
+            int(n_ticks),
+            self.width,
+            self.grid,
+            self.code,
+            self.geo,
+            self.kind,
             self.group,
-            self.pos, self.hard, self.risk, self.active, self.jail, self.age, self.born,
-            self.alive, self.meta, self.free, self.legit, self.allowed, self.targets,
-            float(p["threshold"]), float(p["k"]), int(p["max_jail_term"]), bool(p["movement"]),
-            kernel._RND[p["arrest_rounding"]], float(p["clone_probability"]), int(p["max_age"]),
-            self.cseg, self.kseg, counts, kills,
+            self.pos,
+            self.hard,
+            self.risk,
+            self.active,
+            self.jail,
+            self.age,
+            self.born,
+            self.alive,
+            self.meta,
+            self.free,
+            self.legit,
+            self.allowed,
+            self.targets,
+            float(p["threshold"]),
+            float(p["k"]),
+            int(p["max_jail_term"]),
+            bool(p["movement"]),
+            kernel._RND[p["arrest_rounding"]],
+            float(p["clone_probability"]),
+            int(p["max_age"]),
+            self.cdx,
+            self.cdy,
+            self.kdx,
+            self.kdy,
+            counts,
+            kills,
         )
         self._counts.append(counts)
         self._kills.append(kills)
@@ -162,4 +248,4 @@ class Simulator:
 
     def snapshot(self) -> np.ndarray:
         """``(height, width)`` int8 site codes (see :func:`.kernel.snapshot`)."""
-        return kernel.snapshot(self.code).reshape(self.height, self.width)
+        return kernel.snapshot(self.code, self.geo)
