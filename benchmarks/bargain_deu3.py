@@ -12,6 +12,9 @@ Capability schemes (the DEU files carry no capabilities):
   the Parliament each given the largest state's 29 votes;
 * ``gdp``: the blksv row (GDP in trillion USD; not part of DEU III), for comparison.
 
+The exchange model runs per proposal over all its issues (also those without an outcome);
+single-issue proposals get the compromise forecast.
+
 Fitted parameters are reported with k-fold cross-validated error only: the
 expected-utility ``q`` (grid 0.5, 0.75, 1.0) and a blend
 ``(1 - a) * compromise + a * median`` (grid a = 0, 0.1, ..., 1), each chosen on k - 1
@@ -29,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from factions.engines.bargain import MODELS, validate_inputs
+from factions.engines.bargain import MODELS, exchange, validate_inputs
 from factions.engines.bargain.api import run_model
 from factions.errors import EngineError, InputError
 
@@ -39,16 +42,39 @@ NICE_VOTES = dict(at=10, be=12, bu=10, cr=7, cy=4, cz=12, dk=7, ee=4, fi=7, fr=2
                   ro=14, si=4, sk=7, es=27, se=10, uk=29)
 
 
-def load_deu3(path: Path = DEU):
-    """Positions (issues x 30), saliences (0-1), outcomes, capability schemes, issue ids."""
+def load_deu3(path: Path = DEU, with_outcome: bool = True):
+    """Positions (issues x 30), saliences (0-1), outcomes, capability schemes, proposal ids."""
     raw = pd.read_csv(path, sep="\t", skiprows=[1])
     pcols, scols = list(raw.columns[13:43]), list(raw.columns[43:73])
     gdp = pd.read_csv(path, sep="\t", nrows=1).iloc[0, 13:43].astype(float).to_numpy()
     qmv = np.array([29.0, 29.0] + [NICE_VOTES[c[1:]] for c in pcols[2:]])
-    data = raw[raw["out"].notna()]
+    data = raw[raw["out"].notna()] if with_outcome else raw
     schemes = {"equal": np.ones(30), "qmv": qmv, "gdp": gdp}
     return (data[pcols].to_numpy(float), data[scols].to_numpy(float) / 100.0,
-            data["out"].to_numpy(float), schemes, data["isnr"].to_numpy())
+            data["out"].to_numpy(float), schemes, data["prnr"].to_numpy())
+
+
+def exchange_predictions(cap) -> np.ndarray:
+    """Exchange model run per proposal over all its issues; scored issues only."""
+    pos, sal, y, _, prop = load_deu3(with_outcome=False)
+    pred = np.full(y.size, np.nan)
+    for pid in pd.unique(prop):
+        rows = np.flatnonzero(prop == pid)
+        if rows.size < 2:
+            pred[rows] = [run_model(issue_inputs(pos[r], sal[r], cap), "compromise").outcome
+                          for r in rows]
+            continue
+        x, s = pos[rows].T, sal[rows].T  # actors x issues
+        absent = np.isnan(x) | np.isnan(s)
+        keep = ~absent.all(axis=1)
+        x, s = np.where(absent, np.nan, x)[keep], np.where(absent, np.nan, s)[keep]
+        try:
+            res = exchange(cap[keep], x, s, issues=[str(r) for r in rows])
+        except (InputError, EngineError) as exc:
+            print(f"  proposal {pid}: exchange failed: {exc}")
+            continue
+        pred[rows] = [res[str(r)].outcome for r in rows]
+    return pred[~np.isnan(y)]
 
 
 def issue_inputs(pos, sal, cap):
@@ -106,6 +132,9 @@ def main() -> None:
             t0 = time.perf_counter()
             preds[model] = predictions(pos, sal, cap, model)
             print(f"  {scheme:6s} {model:17s} {time.perf_counter() - t0:6.1f} s")
+        t0 = time.perf_counter()
+        preds["exchange"] = exchange_predictions(cap)
+        print(f"  {scheme:6s} {'exchange':17s} {time.perf_counter() - t0:6.1f} s")
         for q in (0.5, 0.75):
             preds[f"expected_utility_q{q}"] = predictions(pos, sal, cap, "expected_utility", q=q)
         rng = np.random.default_rng(args.seed)
@@ -116,7 +145,7 @@ def main() -> None:
         blends = {a: (1 - a) * preds["compromise"] + a * preds["median"]
                   for a in np.round(np.linspace(0, 1, 11), 2)}
         cv_blend = cv_select(blends, y, args.folds, np.random.default_rng(args.seed))
-        report = {m: preds[m] for m in MODELS}
+        report = {m: preds[m] for m in [*MODELS, "exchange"]}
         report["expected_utility, q by CV"] = cv_eu
         report["compromise/median blend, a by CV"] = cv_blend
         for name, p in report.items():
