@@ -96,3 +96,25 @@ def test_outburst_detection_on_a_known_series():
     st = outburst_stats(a, 1000)
     assert st["n_outbursts"] == 4 and st["mean_gap"] == pytest.approx(11 / 3)
     assert st["quiet_share"] == pytest.approx(7 / 14)
+
+
+def test_padded_site_codes_match_agents_and_wrap_round_the_torus():
+    p = validate_params("II", {"width": 24, "height": 20, "cop_density": 0.03,
+                               "peacekeeper_density": 0.02, "vision": 4, "cop_vision": 5,
+                               "max_age": 40})
+    sim = Simulator(24, 20, [150, 150], 14, 10, p, [0.7, 0.75], [[0, 1], [1, 0]],
+                    np.random.default_rng(9))
+    sim.advance(25)
+    sim.set(vision=2, cop_vision=3)  # re-pads the halo
+    sim.advance(5)
+    snap = sim.snapshot()
+    grid = sim.grid.reshape(20, 24)
+    assert np.array_equal(snap == 0, grid < 0)
+    occupied = grid[grid >= 0]
+    kinds = sim.kind[occupied]
+    expected = np.where(kinds > 0, kinds,
+                        3 + 2 * sim.group[occupied] + sim.active[occupied].astype(int))
+    assert np.array_equal(snap[grid >= 0], expected)
+    r = int(sim.geo[2])
+    assert np.array_equal(sim.code.reshape(20 + 2 * r, 24 + 2 * r),
+                          np.pad(snap, r, mode="wrap"))
