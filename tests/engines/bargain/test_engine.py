@@ -94,3 +94,17 @@ def test_ktab_csv_through_the_same_result(tmp_path):
     p.write_text(KTAB.replace("5,60", "-5,60"))
     with pytest.raises(InputError, match="k.csv:4"):
         bargain_ktab(p)
+
+
+def test_format_result_lists_every_issue_model_and_actor(small):
+    from factions.engines.bargain import format_result
+
+    res = get("bargain").run(small, "historical", 0, {"draws": 10, "rounds": 4})
+    text = format_result(res)
+    assert "presence: Foreign presence" in text and "month 2007-12" in text
+    for model in ("compromise", "median", "nash", "expected_utility", "smp"):
+        assert model in text
+    for actor in ("gov", "occ", "mil_b"):
+        assert f"| {actor} (x=" in text
+    assert "mil_a" not in text  # inactive after the ceasefire
+    assert "90% interval" in text and "expected_utility outcome by round" in text

@@ -37,6 +37,7 @@ from factions.engines.bargain.inputs import BargainInput, KtabData, read_ktab_cs
 from factions.engines.bargain.result import Forecast
 from factions.engines.bargain.smp import condorcet_probabilities, smp, victory_probabilities
 from factions.engines.bargain.static import compromise, median, nash, weighted_median
+from factions.engines.bargain.text import format_result
 from factions.engines.base import Engine
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "forecast",
     "forecast_distribution",
     "forecast_many",
+    "format_result",
     "median",
     "nash",
     "read_ktab_csv",
