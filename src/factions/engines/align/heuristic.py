@@ -133,8 +133,15 @@ def _iterated_local_search(indptr, indices, sw, starts, k, iterations, kick, see
         for _ in range(iterations):
             trial = labels.copy()
             for _j in range(kick):
+                # move a node and part of its positive neighbourhood to another bloc
                 i = np.random.randint(n)
-                trial[i] = np.random.randint(k)
+                old = trial[i]
+                new = (old + 1 + np.random.randint(k - 1)) % k if k > 1 else old
+                trial[i] = new
+                for p in range(indptr[i], indptr[i + 1]):
+                    j = indices[p]
+                    if sw[p] > 0 and trial[j] == old and np.random.random() < 0.5:
+                        trial[j] = new
             S = _signed_to_blocs(indptr, indices, sw, trial, k)
             _local_search(indptr, indices, sw, trial, S, np.random.permutation(n))
             val = _frustration(indptr, indices, sw, trial)
@@ -206,7 +213,7 @@ def frustration_heuristic(
     starts = rng.integers(0, k, size=(restarts, n)).astype(np.int64)
     starts[0] = spectral_partition(g) if k >= 2 else 0
     iters = 10 + 2 * n if iterations is None else int(iterations)
-    kick = max(2, n // 20)
+    kick = 1 + n // 50
     indptr, indices, sw = _csr(g)
     labels, value = _iterated_local_search(
         indptr, indices, sw, starts, k, iters, kick, int(rng.integers(2**31 - 1))
