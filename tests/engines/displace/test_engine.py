@@ -217,3 +217,13 @@ def test_fit_until_splits_in_and_out_of_sample(sc):
     assert ard.loc["syria", "ard_out_of_sample"] == pytest.approx(expect)
     assert res.summary["fit"]["points"] == 4
     assert "ard_out_of_sample.syria" in set(res.metrics()["metric"])
+
+
+def test_stochastic_from_observed_stocks_rounds_to_whole_people(sc):
+    res = run_displace(sc, "historical", 2, {**FIXED, "start": "observed", "mode": "stochastic"})
+    stocks = res.tables()["stocks"]
+    assert (stocks["people"] == np.round(stocks["people"])).all()
+    totals = stocks.groupby("month")["people"].sum()
+    assert (totals == totals.iloc[0]).all()
+    expected = sum(loc.population or 0 for loc in sc.locations)
+    assert abs(totals.iloc[0] - expected) <= 0.5

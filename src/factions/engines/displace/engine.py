@@ -12,7 +12,7 @@ from __future__ import annotations
 __all__ = ["DisplaceResult", "run_displace", "OPTIONS", "HISTORICAL"]
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -99,6 +99,15 @@ def _option(options: Mapping[str, Any], name: str, default: Any, kind: type) -> 
     except (TypeError, ValueError):
         raise EngineError(f"displace option {name}: expected {kind.__name__}; got {raw!r}") from None
     return value
+
+
+def _whole(pop: np.ndarray) -> np.ndarray:
+    """Round stocks to whole people keeping the (rounded) total: largest remainders."""
+    floor = np.floor(pop)
+    short = int(round(pop.sum() - floor.sum()))
+    order = np.argsort(-(pop - floor), kind="stable")
+    floor[order[:short]] += 1
+    return floor
 
 
 def _prev_month(month: str) -> str:
@@ -210,6 +219,11 @@ def run_displace(scenario: Any, scenario_id: str, seed: int,
                          + (f", up to {fit_until}" if fit_until else "") + "): defaults used")
 
     rng = np.random.default_rng(seed)
+    if mode == "stochastic" and np.any(net.population != np.round(net.population)):
+        net = replace(net, population=_whole(net.population))
+        arrays = replace(arrays, net=net)
+        notes.append("stochastic mode: starting stocks rounded to whole people "
+                     "(largest remainders, total kept)")
     run = simulate_flows(net, _refine(arrays, k), params, dt=1.0 / k, mode=mode, rng=rng,
                          record_edges=True)
     stocks_m, returns_m, edges_m = _monthly(run, k)
