@@ -43,3 +43,17 @@ def test_distribution_errors():
         forecast_distribution(C, X, S, level=1.5)
     with pytest.raises(EngineError, match="unknown bargaining model"):
         forecast_distribution(C, X, S, "nope")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_compromise_spread_matches_closed_form(seed):
+    # Only positions jittered, far from the scale ends (no clipping): the compromise is
+    # linear in x, so its sd is sigma * sqrt(sum w^2) / sum w. Sampling sd of the sd with
+    # 400 draws is ~3.5 %; allow 12 %.
+    c, x, s = np.array([3.0, 2.0, 1.0, 1.0]), np.array([40.0, 45, 55, 60]), np.ones(4)
+    d = forecast_distribution(c, x, s, "compromise", scale=(0, 100), n_draws=400,
+                              position_error=3.0, salience_error=0, capability_error=0, seed=seed)
+    w = c * s
+    expected = 3.0 * np.sqrt(np.sum(w**2)) / np.sum(w)
+    assert np.std(d.draws, ddof=1) == pytest.approx(expected, rel=0.12)
+    assert d.median == pytest.approx(d.point, abs=4 * expected / np.sqrt(400) * 1.25)

@@ -81,6 +81,6 @@ register(
         run=run_bargain,
         options=OPTIONS,
         order=30,
-        stochastic=True,
+        stochastic=False,
     )
 )
