@@ -6,12 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from factions.engines.align.parliament import power_table, read_seats_csv
 from factions.engines.align.power import (
     banzhaf,
     banzhaf_swings,
     minimal_winning_coalitions,
-    power_table,
-    read_seats_csv,
     shapley_shubik,
 )
 from factions.engines.align.reference import brute_force_power

@@ -32,12 +32,11 @@ from factions.engines.align.graph import (
 )
 from factions.engines.align.heuristic import HeuristicResult, frustration_heuristic
 from factions.engines.align.kblocs import BlocResult, k_blocs
+from factions.engines.align.parliament import power_table, read_seats_csv
 from factions.engines.align.power import (
     banzhaf,
     banzhaf_swings,
     minimal_winning_coalitions,
-    power_table,
-    read_seats_csv,
     shapley_shubik,
 )
 from factions.engines.align.realign import (

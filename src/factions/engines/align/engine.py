@@ -22,7 +22,8 @@ from factions.engines.align.balance import (
 from factions.engines.align.frustration import frustration
 from factions.engines.align.graph import SignedGraph, signed_graph
 from factions.engines.align.kblocs import k_blocs
-from factions.engines.align.power import minimal_winning_coalitions, power_table
+from factions.engines.align.parliament import power_table
+from factions.engines.align.power import minimal_winning_coalitions
 from factions.engines.align.realign import optimal_partitions, realignment
 from factions.engines.base import METRIC_COLUMNS, EngineResult
 from factions.errors import EngineError, InputError
