@@ -1,0 +1,348 @@
+"""Ensembles on Dask distributed: seeded replicas, parameter grids and draws, resumable.
+
+:func:`sweep` expands a sweep into tasks (:mod:`factions.run.plan`), skips the tasks whose
+results are already in ``out_dir``, submits the others to a Dask cluster — a
+``LocalCluster`` of ``workers`` single-threaded processes by default, or the scheduler at
+``scheduler`` — and writes the results as Parquet parts in batches as futures complete
+(:mod:`factions.run.store`). A worker that dies mid-sweep loses only its running task: the
+scheduler reruns it elsewhere (and the sweep resubmits tasks that Dask gives up on), and a
+result reaches the disk once per key, so the final results are complete and unique.
+"""
+
+from __future__ import annotations
+
+__all__ = ["sweep", "SweepProgress", "SweepResult", "connect", "execute_task"]
+
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from factions.errors import EngineError, FactionsError, InputError
+from factions.run.distributions import Distribution
+from factions.run.plan import SCENARIO_PREFIXES, SweepPlan, SweepTask, plan_sweep
+from factions.run.store import RESULT_COLUMNS, finished_keys, read_results, write_batch
+from factions.scenario import Scenario
+
+
+@dataclass
+class SweepProgress:
+    """Passed to the progress callback at the start, after every task and at the end.
+
+    ``total`` counts every task of the sweep, ``done`` the finished ones (including the
+    ``cached`` ones found in the output directory at the start).
+    """
+
+    total: int
+    done: int
+    cached: int
+    skipped: int = 0
+    retried: int = 0
+    written: int = 0
+    elapsed: float = 0.0
+    last: SweepTask | None = None
+    finished: bool = False
+
+    @property
+    def rate(self) -> float:
+        """Tasks run by this sweep per second (cached ones excluded)."""
+        ran = self.done - self.cached
+        return ran / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@dataclass
+class SweepResult:
+    """Results of a sweep, read back from ``out_dir`` (only this sweep's keys)."""
+
+    plan: SweepPlan
+    out_dir: Path
+    metrics: pd.DataFrame
+    ran: int
+    cached: int
+    elapsed: float
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def ensemble(self) -> pd.DataFrame:
+        """Metrics joined to replicas: one row per (point, run, engine, scenario, metric,
+        month), with the varied parameters' values of that replica as columns."""
+        ok = self.metrics[self.metrics["metric"].notna()]
+        keep = ["key", "metric", "month", "value"]
+        rep = self.plan.replicas.merge(ok[keep], on="key", how="inner")
+        params = _replica_params(self.plan)
+        if not params.empty:
+            rep = rep.merge(params, on=["point", "run"], how="left")
+        return rep.sort_values(["scenario", "metric", "month", "point", "run"],
+                               na_position="first", kind="stable").reset_index(drop=True)
+
+    def replica_frames(self, point: int = 0) -> list[pd.DataFrame]:
+        """One metrics frame per run at grid point ``point`` (input of
+        :func:`factions.run.claims.evaluate_claims`)."""
+        ens = self.ensemble()
+        ens = ens[ens["point"] == point]
+        return [g[["engine", "scenario", "seed", "metric", "month", "value"]]
+                .reset_index(drop=True) for _, g in ens.groupby("run", sort=True)]
+
+
+def _replica_params(plan: SweepPlan) -> pd.DataFrame:
+    """Values of every varied parameter per (point, run), from the stochastic view."""
+    rows = {}
+    tasks = {t.key: t for t in plan.tasks}
+    for key, p, r in plan.replicas[["key", "point", "run"]].itertuples(index=False):
+        rows.setdefault((p, r), {}).update(tasks[key].params)
+    if not rows or not any(rows.values()):
+        return pd.DataFrame()
+    recs = [{"point": p, "run": r, **v} for (p, r), v in rows.items()]
+    return pd.DataFrame.from_records(recs)
+
+
+def execute_task(scenario: Scenario, engine: str, scenario_id: str, seed: int,
+                 params: Mapping, options: Mapping) -> tuple[str, str, pd.DataFrame]:
+    """Run one task (on a worker): ``(status, message, metrics[metric, month, value])``.
+
+    Scenario parameters in ``params`` replace base values (:meth:`Scenario.with_base`);
+    ``<engine>.<option>`` entries override the engine's options. An engine that refuses
+    the scenario (:class:`FactionsError`) gives status ``skipped`` and its message.
+    """
+    from factions.engines import get
+
+    base = {k: float(v) for k, v in params.items() if k.startswith(SCENARIO_PREFIXES)}
+    opts = dict(options)
+    opts.update({k[len(engine) + 1:]: v for k, v in params.items()
+                 if k.startswith(engine + ".")})
+    sc = scenario.with_base(base) if base else scenario
+    empty = pd.DataFrame({"metric": pd.Series(dtype=object), "month": pd.Series(dtype=object),
+                          "value": pd.Series(dtype=float)})
+    try:
+        res = get(engine).run(sc, scenario_id, int(seed), opts)
+    except FactionsError as exc:
+        return "skipped", str(exc).splitlines()[0], empty
+    m = res.metrics()
+    if m.empty:
+        return "ok", "", empty
+    out = pd.DataFrame({"metric": engine + "." + m["metric"].astype(str),
+                        "month": [None if pd.isna(x) else str(x) for x in m["month"]],
+                        "value": pd.to_numeric(m["value"], errors="coerce").astype(float)})
+    return "ok", "", out
+
+
+def connect(scheduler=None, workers: int = 2, connect_timeout: float = 5.0):
+    """A Dask client: ``scheduler`` a ``Client`` (used as is), an address, or ``None`` for
+    a new ``LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)``.
+
+    Returns ``(client, owned)``; ``owned`` tells whether the caller must close it.
+
+    Raises
+    ------
+    InputError
+        ``workers`` < 1, or no scheduler answers at ``scheduler`` within
+        ``connect_timeout`` seconds.
+    """
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None and not isinstance(scheduler, str):
+        return scheduler, False
+    if scheduler:
+        try:
+            return Client(scheduler, timeout=f"{connect_timeout}s"), True
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:
+            why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(f"--scheduler {scheduler}: cannot reach a Dask scheduler within "
+                             f"{connect_timeout:g} s ({why})") from None
+    if int(workers) != workers or workers < 1:
+        raise InputError(f"--workers must be a whole number ≥ 1, got {workers}")
+    cluster = LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=40)
+    client = Client(cluster)
+    client._factions_cluster = cluster  # closed with the client by _close
+    return client, True
+
+
+def _close(client) -> None:
+    cluster = getattr(client, "_factions_cluster", None)
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+def _infrastructure_error(exc: BaseException) -> bool:
+    """Errors of the cluster (a worker died, data lost), not of the engine: retry."""
+    from asyncio import CancelledError
+
+    from distributed import KilledWorker
+    from distributed.comm.core import CommClosedError
+    try:
+        from distributed.client import FutureCancelledError
+    except ImportError:  # pragma: no cover - older distributed
+        FutureCancelledError = CancelledError  # noqa: N806
+    return isinstance(exc, KilledWorker | CommClosedError | CancelledError |
+                      FutureCancelledError | OSError | TimeoutError)
+
+
+def _rows(task: SweepTask, status: str, message: str, m: pd.DataFrame) -> pd.DataFrame:
+    if m.empty:
+        m = pd.DataFrame({"metric": [None], "month": [None], "value": [float("nan")]})
+    return m.assign(key=task.key, engine=task.engine, scenario=task.scenario, run=task.run,
+                    seed=task.seed, params=task.params_json(), status=status,
+                    message=message)[RESULT_COLUMNS]
+
+
+def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
+          engine_names: Sequence[str] | None = None, runs: int = 1,
+          vary: Mapping[str, Distribution] | None = None, seed: int = 0,
+          out_dir: str | Path = "sweep", scheduler=None, workers: int = 2,
+          options: Mapping[str, Mapping] | None = None,
+          progress: Callable[[SweepProgress], None] | None = None,
+          draws: pd.DataFrame | None = None, batch_size: int = 50,
+          batch_seconds: float = 20.0, max_retries: int = 3,
+          connect_timeout: float = 5.0) -> SweepResult:
+    """Run ``runs`` seeded replicas of every engine on every named scenario on Dask.
+
+    Parameters
+    ----------
+    scenario_ids, engine_names
+        Default: every named scenario, every registered engine (engines that refuse the
+        scenario are then skipped with their reason; a named engine that refuses it
+        fails the sweep).
+    runs
+        Replicas per grid point; run ``r`` uses seed ``seed + r``.
+    vary
+        ``{parameter: distribution}`` (see :func:`~factions.run.distributions.parse_varies`):
+        scenario parameters (``populations.shia.legitimacy``) or engine options
+        (``ground.threshold``). Random distributions are drawn once per run; ``grid`` and
+        ``values`` axes multiply the runs.
+    draws
+        Explicit parameter sets (one column per parameter); run ``r`` uses row
+        ``r % len(draws)`` (e.g. a posterior sample from :mod:`factions.run.calibrate`).
+    out_dir
+        Directory of Parquet parts; finished tasks found there are not run again.
+    scheduler, workers
+        A Dask scheduler address (``tcp://host:8786``) or ``Client``; otherwise a local
+        cluster of ``workers`` processes.
+    progress
+        Called with a :class:`SweepProgress` at the start, after every task and at the end.
+    batch_size, batch_seconds
+        A part is written when this many tasks are waiting or this long has passed.
+
+    Returns
+    -------
+    SweepResult
+        This sweep's results, each task once.
+
+    Raises
+    ------
+    InputError
+        Bad ``runs``/``vary``/``workers``, unreachable scheduler.
+    EngineError
+        Unknown engine/option; a named engine refusing the scenario.
+    """
+    plan = plan_sweep(scenario, scenario_ids, engine_names, runs, vary, seed, options, draws)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    _write_settings(out, scenario, plan)
+    done_keys = finished_keys(out)
+    todo = [t for t in plan.tasks if t.key not in done_keys]
+    cached = len(plan.tasks) - len(todo)
+    state = SweepProgress(total=len(plan.tasks), done=cached, cached=cached)
+    t0 = time.perf_counter()
+    if progress:
+        progress(state)
+    if todo:
+        client, owned = connect(scheduler, workers, connect_timeout)
+        try:
+            _run_on_dask(client, scenario, plan, todo, out, state, progress, t0,
+                         strict=bool(engine_names), batch_size=batch_size,
+                         batch_seconds=batch_seconds, max_retries=max_retries)
+        finally:
+            if owned:
+                _close(client)
+    state.elapsed = time.perf_counter() - t0
+    state.finished = True
+    if progress:
+        progress(state)
+    metrics = read_results(out, keys=plan.keys)
+    skipped = metrics[metrics["status"] == "skipped"].drop_duplicates(["engine", "scenario"])
+    return SweepResult(plan, out, metrics, len(todo), cached, state.elapsed,
+                       list(skipped[["engine", "scenario", "message"]]
+                            .itertuples(index=False, name=None)))
+
+
+def _write_settings(out: Path, scenario: Scenario, plan: SweepPlan) -> None:
+    info = {"scenario": scenario.meta.name, "file": str(scenario.file), "runs": plan.runs,
+            "seed": plan.seed, "engines": plan.engines, "scenario_ids": plan.scenario_ids,
+            "vary": {k: v.describe() for k, v in plan.vary.items()},
+            "options": plan.options, "tasks": len(plan.tasks)}
+    tmp = out / ".sweep.json.tmp"
+    tmp.write_text(json.dumps(info, indent=2, default=str))
+    tmp.replace(out / "sweep.json")
+
+
+def _run_on_dask(client, scenario, plan, todo, out, state, progress, t0, *, strict,
+                 batch_size, batch_seconds, max_retries) -> None:
+    from distributed import as_completed
+
+    shipped = scenario.with_base({})  # a fresh copy: no cached timelines to ship
+    sc_future = client.scatter(shipped, broadcast=True, hash=False)
+    attempts: dict[str, int] = {}
+    owner: dict = {}
+
+    def submit(task: SweepTask):
+        n = attempts.get(task.key, 0)
+        fut = client.submit(execute_task, sc_future, task.engine, task.scenario, task.seed,
+                            task.params, plan.options.get(task.engine, {}),
+                            key=f"factions-{task.key}-{n}", pure=False)
+        owner[fut.key] = task
+        return fut
+
+    pending: list[pd.DataFrame] = []
+    last_flush = time.perf_counter()
+    ac = as_completed([submit(t) for t in todo])
+
+    def flush():
+        nonlocal last_flush
+        if pending:
+            write_batch(out, pd.concat(pending, ignore_index=True))
+            state.written += len(pending)
+            pending.clear()
+        last_flush = time.perf_counter()
+
+    try:
+        for fut in ac:
+            task = owner.pop(fut.key)
+            if fut.status == "finished":
+                status, message, m = fut.result()
+            else:
+                exc = fut.exception() if fut.status == "error" else None
+                fut.release()
+                if exc is not None and not _infrastructure_error(exc):
+                    raise exc
+                attempts[task.key] = attempts.get(task.key, 0) + 1
+                if attempts[task.key] > max_retries:
+                    raise EngineError(f"task {task.engine}/{task.scenario}/seed {task.seed} "
+                                      f"failed {attempts[task.key]} times on the cluster: "
+                                      f"{exc!r}")
+                if sc_future.status != "finished":
+                    sc_future = client.scatter(shipped, broadcast=True, hash=False)
+                state.retried += 1
+                ac.add(submit(task))
+                continue
+            fut.release()
+            if status == "skipped":
+                if strict:
+                    raise EngineError(f"engine {task.engine!r} on scenario "
+                                      f"{task.scenario!r}: {message}")
+                state.skipped += 1
+            pending.append(_rows(task, status, message, m))
+            state.done += 1
+            state.last = task
+            state.elapsed = time.perf_counter() - t0
+            if len(pending) >= batch_size or time.perf_counter() - last_flush >= batch_seconds:
+                flush()
+            if progress:
+                progress(state)
+    finally:
+        flush()  # whatever finished is kept, even when the sweep stops on an error
+        for f in list(ac.futures) if hasattr(ac, "futures") else []:
+            f.cancel()

@@ -1,0 +1,153 @@
+"""Sweeps on a real Dask LocalCluster: results, resumption, worker failure, determinism."""
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from factions.errors import EngineError, InputError
+from factions.run.distributions import parse_varies
+from factions.run.store import part_files, read_results
+from factions.run.sweep import connect, sweep
+from factions.scenario import load_scenario
+
+LEGIT = "populations.group_a.legitimacy"
+
+
+@pytest.fixture(scope="module")
+def client():
+    c, owned = connect(None, workers=2)
+    yield c
+    c.close()
+    c._factions_cluster.close()
+
+
+@pytest.fixture(scope="module")
+def sc():
+    from pathlib import Path
+    return load_scenario(Path(__file__).parents[1] / "data" / "small.yaml")
+
+
+def test_small_sweep_applies_draws_and_records_every_replica(sc, client, tmp_path):
+    vary = parse_varies([f"{LEGIT}=uniform(0.3,0.6)", "parameters.polarisation=grid(0.2,0.8,2)"])
+    res = sweep(sc, engine_names=["digest", "bargain"], runs=3, vary=vary, seed=7,
+                out_dir=tmp_path, scheduler=client, options={"bargain": {"draws": 5}})
+    ens = res.ensemble()
+    # 2 grid points x 3 runs x 3 named scenarios, for each engine
+    for eng in ("digest", "bargain"):
+        sub = ens[ens["engine"] == eng]
+        assert sub.groupby(["point", "run", "scenario"]).ngroups == 2 * 3 * 3
+    # the digest reports the scenario's base values: the drawn legitimacy, before shocks
+    jan = ens[(ens["metric"] == f"digest.{LEGIT}") & (ens["month"] == "2007-01")]
+    assert np.allclose(jan["value"], jan[LEGIT])
+    assert jan[LEGIT].between(0.3, 0.6).all() and jan[LEGIT].nunique() == 3
+    pol = ens[(ens["metric"] == "digest.parameters.polarisation") & (ens["month"] == "2007-01")]
+    assert sorted(pol["value"].unique()) == pytest.approx([0.2, 0.8])
+    # runs share their draws across scenarios and grid points (common random numbers)
+    assert jan.groupby("run")[LEGIT].nunique().max() == 1
+    assert res.ran == len(res.plan.tasks) and res.cached == 0
+
+
+def test_resume_skips_finished_tasks_and_counts_each_once(sc, client, tmp_path):
+    vary = parse_varies([f"{LEGIT}=uniform(0.3,0.6)"])
+    kw = dict(engine_names=["digest", "bargain"], vary=vary, seed=1, out_dir=tmp_path,
+              scheduler=client, options={"bargain": {"draws": 5}})
+    first = sweep(sc, runs=2, **kw)
+    parts = len(part_files(tmp_path))
+    again = sweep(sc, runs=2, **kw)
+    assert again.ran == 0 and again.cached == len(first.plan.tasks)
+    assert len(part_files(tmp_path)) == parts
+    more = sweep(sc, runs=4, **kw)
+    assert more.cached == len(first.plan.tasks)
+    assert more.ran == len(more.plan.tasks) - len(first.plan.tasks)
+    rows = more.metrics[more.metrics["metric"].notna()]
+    assert not rows.duplicated(["key", "metric", "month"]).any()
+    assert set(rows["key"]) == set(more.plan.keys)
+    # the first runs' draws do not change when the sweep is extended
+    old = first.ensemble().set_index(["engine", "scenario", "run", "metric", "month"])["value"]
+    new = more.ensemble().set_index(["engine", "scenario", "run", "metric", "month"])["value"]
+    pd.testing.assert_series_equal(old, new.loc[old.index])
+
+
+def test_duplicate_parts_are_counted_once(sc, client, tmp_path):
+    kw = dict(engine_names=["bargain"], runs=2, seed=3, scheduler=client,
+              options={"bargain": {"draws": 5}})
+    sweep(sc, out_dir=tmp_path / "a", **kw)
+    sweep(sc, out_dir=tmp_path / "b", **kw)
+    # two sweeps racing on one directory: copy b's parts into a
+    for p in part_files(tmp_path / "b"):
+        (tmp_path / "a" / p.name.replace("part-0", "part-9")).write_bytes(p.read_bytes())
+    both = read_results(tmp_path / "a")
+    single = read_results(tmp_path / "b")
+    pd.testing.assert_frame_equal(both, single)
+
+
+def test_same_sweep_twice_gives_identical_parquet_content(sc, client, tmp_path):
+    vary = parse_varies([f"{LEGIT}=normal(0.5,0.1)", "bargain.draws=values(3,6)"])
+    kw = dict(engine_names=["digest", "bargain"], runs=3, vary=vary, seed=11,
+              scheduler=client, batch_size=4)
+    sweep(sc, out_dir=tmp_path / "a", **kw)
+    sweep(sc, out_dir=tmp_path / "b", **kw)
+    a, b = read_results(tmp_path / "a"), read_results(tmp_path / "b")
+    assert len(a) > 0
+    pd.testing.assert_frame_equal(a, b)
+    c = read_results(sweep(sc, out_dir=tmp_path / "c", **{**kw, "seed": 12}).out_dir)
+    assert not a["value"].equals(c["value"])
+
+
+def test_worker_killed_mid_sweep_loses_nothing(sc, client, tmp_path):
+    kw = dict(engine_names=["bargain", "digest"], runs=12, seed=5, scheduler=client,
+              vary=parse_varies([f"{LEGIT}=uniform(0.3,0.6)"]),
+              options={"bargain": {"draws": 200}}, batch_size=5)
+    reference = sweep(sc, out_dir=tmp_path / "ref", **kw)
+    seen = {}
+
+    def kill_one(state):
+        if state.done - state.cached >= 6 and "killed" not in seen:
+            victim = sorted(client.scheduler_info()["workers"])[0]
+            seen["killed"], seen["at"] = victim, state.done
+            try:  # the worker dies before it can answer
+                client.run(os._exit, 1, workers=[victim])
+            except Exception as exc:  # noqa: BLE001 - whatever the dead worker's comm raises
+                seen["error"] = type(exc).__name__
+
+    res = sweep(sc, out_dir=tmp_path / "run", progress=kill_one, **kw)
+    assert "killed" in seen and seen["at"] < res.plan.runs * 3 * 2
+    client.wait_for_workers(2, timeout=60)
+    rows = read_results(res.out_dir)
+    assert set(rows["key"]) == set(res.plan.keys)
+    assert not rows.dropna(subset=["metric"]).duplicated(["key", "metric", "month"]).any()
+    pd.testing.assert_frame_equal(rows, read_results(reference.out_dir))
+
+
+def test_bad_vary_and_bad_settings_are_one_line_errors(sc, tmp_path):
+    with pytest.raises(InputError, match="unknown distribution 'beta'"):
+        parse_varies([f"{LEGIT}=beta(1,2)"])
+    with pytest.raises(InputError, match="uniform\\(a,b\\) takes 2 numbers"):
+        parse_varies([f"{LEGIT}=uniform(1)"])
+    with pytest.raises(InputError, match="needs a < b"):
+        parse_varies([f"{LEGIT}=uniform(0.8,0.2)"])
+    with pytest.raises(InputError, match="expected PARAM=DIST"):
+        parse_varies(["legitimacy"])
+    with pytest.raises(InputError, match="'x' is not a number"):
+        parse_varies([f"{LEGIT}=normal(x,1)"])
+    for bad, msg in [("populations.nobody.legitimacy=uniform(0,1)", "--vary populations"),
+                     ("bargain.nonsense=values(1,2)", "has no option 'nonsense'"),
+                     ("speed=uniform(0,1)", "not a scenario parameter"),
+                     (f"{LEGIT}=choice(low,high)", "take numbers")]:
+        with pytest.raises(InputError, match=msg) as err:
+            sweep(sc, engine_names=["digest", "bargain"], vary=parse_varies([bad]),
+                  out_dir=tmp_path)
+        assert "\n" not in str(err.value)
+    with pytest.raises(InputError, match="--runs"):
+        sweep(sc, engine_names=["digest"], runs=0, out_dir=tmp_path)
+    with pytest.raises(EngineError, match="unknown engine"):
+        sweep(sc, engine_names=["nope"], out_dir=tmp_path)
+
+
+def test_unreachable_scheduler_is_a_clear_error(sc, tmp_path):
+    with pytest.raises(InputError, match="cannot reach a Dask scheduler") as err:
+        sweep(sc, engine_names=["digest"], out_dir=tmp_path,
+              scheduler="tcp://127.0.0.1:9", connect_timeout=1)
+    assert "\n" not in str(err.value)
