@@ -101,6 +101,23 @@ def _option(options: Mapping[str, Any], name: str, default: Any, kind: type) -> 
     return value
 
 
+_FIT_CACHE: dict[tuple[str, str], FitResult] = {}
+
+
+def _cached_fit(scenario: Any, options: Mapping[str, Any], hist: ScenarioArrays, k: int,
+                targets: list[Target], start: FlowParameters, names: list[str]) -> FitResult:
+    """Calibrate once per (scenario content, options): the fit does not depend on the seed
+    or on the scenario id being run, so replicas and counterfactuals reuse it."""
+    opts = sorted((key, str(v)) for key, v in options.items() if key != "mode")
+    key = (scenario.model_dump_json(), repr(opts))
+    if key not in _FIT_CACHE:
+        if len(_FIT_CACHE) >= 8:
+            _FIT_CACHE.pop(next(iter(_FIT_CACHE)))
+        _FIT_CACHE[key] = fit_parameters(hist.net, _refine(hist, k), targets, start, names,
+                                         dt=1.0 / k)
+    return _FIT_CACHE[key]
+
+
 def _whole(pop: np.ndarray) -> np.ndarray:
     """Round stocks to whole people keeping the (rounded) total: largest remainders."""
     floor = np.floor(pop)
@@ -207,8 +224,7 @@ def run_displace(scenario: Any, scenario_id: str, seed: int,
         targets = _until(observed_targets(scenario, hist, k), hist.months, k, fit_until)
         if targets:
             try:
-                fit = fit_parameters(hist.net, _refine(hist, k), targets, start, fit_names,
-                                     dt=1.0 / k)
+                fit = _cached_fit(scenario, options, hist, k, targets, start, fit_names)
             except FactionsError as exc:
                 raise EngineError(f"displace calibration: {exc}") from None
             params = fit.params
