@@ -1,11 +1,19 @@
 """Ground engine: Epstein's civil-violence models I and II (numba), driven by a scenario.
 
-Bare models: :func:`simulate`, :data:`PARAMETERS`, :func:`parse_set`. Array level:
-:class:`Simulator`. Outburst statistics: :func:`find_outbursts`.
+Bare models: :func:`simulate`, :data:`PARAMETERS`, :func:`parse_set`, :func:`run_figure`.
+Array level: :class:`Simulator`. Outbursts: :func:`find_outbursts`, :func:`outburst_stats`.
+On a scenario: :func:`run_ground` (registered as engine ``ground``),
+:func:`plan_from_timeline` (the documented scenario -> parameter mapping).
 """
 
+from factions.engines import register
+from factions.engines.base import Engine
+from factions.engines.ground.engine import OPTIONS, GroundResult, parse_options, run_ground
+from factions.engines.ground.figures import grid_figure, run_figure, series_figure
+from factions.engines.ground.mapping import LatticePlan, plan_from_timeline
 from factions.engines.ground.models import SCHEDULABLE, GroundRun, simulate
 from factions.engines.ground.neighbourhood import offsets
+from factions.engines.ground.outbursts import Outburst, find_outbursts, outburst_stats
 from factions.engines.ground.params import (
     PARAMETERS,
     Parameter,
@@ -16,14 +24,29 @@ from factions.engines.ground.params import (
 from factions.engines.ground.simulator import Simulator
 
 __all__ = [
+    "OPTIONS",
     "PARAMETERS",
-    "Parameter",
     "SCHEDULABLE",
+    "GroundResult",
     "GroundRun",
+    "LatticePlan",
+    "Outburst",
+    "Parameter",
     "Simulator",
     "defaults",
+    "find_outbursts",
+    "grid_figure",
     "offsets",
+    "outburst_stats",
+    "parse_options",
     "parse_set",
+    "plan_from_timeline",
+    "run_figure",
+    "run_ground",
+    "series_figure",
     "simulate",
     "validate_params",
 ]
+
+register(Engine(name="ground", title="Ground: Epstein civil violence (Models I and II)",
+                run=run_ground, options=OPTIONS, order=40, stochastic=True))

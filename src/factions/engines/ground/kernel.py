@@ -2,7 +2,9 @@
 
 One kernel serves both models. Model I is the one-group case (no targets, no ageing, no
 reproduction); Model II has two (or, for scenarios, more) groups, a ``targets`` matrix
-saying which group's actives kill members of which group, ageing and cloning.
+(``targets[g, h]``: probability that an active member of ``g`` with a member of ``h``
+in vision kills one this tick; Epstein's Model II is 1 between the two groups), ageing
+and cloning.
 
 Internal functions trust their inputs (validated in :mod:`.params`); state lives in the
 plain arrays of :class:`~factions.engines.ground.state.Lattice`.
@@ -183,7 +185,7 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, hard,
                     tab[g, 3 + 2 * h + a] = _TAR * a
                 else:
                     tab[g, 3 + 2 * h + a] = (_ACT if (h == g and a == 1) else 0) + (
-                        _TAR if targets[g, h] != 0 else 0)
+                        _TAR if targets[g, h] > 0.0 else 0)
     rdx = np.array([1, -1, 0, 0])
     rdy = np.array([0, 0, 1, -1])
     empt = np.empty(4, np.int64)
@@ -234,10 +236,12 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, hard,
                     o = _pick(code, tab[g], _TAR, n_tar, flat, (y + r_pad) * pw + x + r_pad)
                     c = _site(o, x, y, dx, dy, width, height)
                     v = grid[c]
-                    n_emp += 1
-                    kills[s, g, group[v]] += 1
-                    counts[s, group[v], 4] += 1
-                    _remove(v, grid, code, geo, pos, alive, meta, free)
+                    q = targets[g, group[v]]
+                    if q >= 1.0 or np.random.random() < q:
+                        n_emp += 1
+                        kills[s, g, group[v]] += 1
+                        counts[s, group[v], 4] += 1
+                        _remove(v, grid, code, geo, pos, alive, meta, free)
             else:
                 g = n_groups
                 flat, dx, dy = kflat, kdx, kdy

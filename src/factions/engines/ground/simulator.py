@@ -47,8 +47,8 @@ class Simulator:
         Validated scalar parameters (see :data:`.params.PARAMETERS`).
     legitimacy : sequence of float
         ``L_g`` per group; grievance ``G = H (1 - L_g)``.
-    targets : (G, G) array of 0/1
-        ``targets[g, h] = 1`` when an active member of ``g`` kills a member of ``h`` in
+    targets : (G, G) array of float in [0, 1]
+        ``targets[g, h]``: probability that an active member of ``g`` kills a member of ``h`` in
         vision (Model II). All zero gives Model I.
     rng : numpy.random.Generator
         Source of every seed handed to the kernel (one per kernel call).
@@ -91,7 +91,7 @@ class Simulator:
         self.n_groups = len(group_counts)
         self.legit = np.asarray(legitimacy, dtype=np.float64).copy()
         self.allowed = np.ones(self.n_groups, np.uint8)
-        self.targets = np.asarray(targets, dtype=np.uint8).reshape(self.n_groups, self.n_groups)
+        self.targets = np.asarray(targets, dtype=np.float64).reshape(self.n_groups, self.n_groups)
         self.p = {k: params[k] for k in _SCALARS}
         self.code = np.zeros(0, np.int8)
         self._offsets()
@@ -158,7 +158,7 @@ class Simulator:
             elif key == "allowed":
                 self.allowed[:] = np.broadcast_to(np.asarray(value, np.uint8), self.allowed.shape)
             elif key == "targets":
-                self.targets[:] = np.asarray(value, np.uint8).reshape(self.targets.shape)
+                self.targets[:] = np.asarray(value, np.float64).reshape(self.targets.shape)
             elif key in ("n_cops", "n_peacekeepers"):
                 code = 1 if key == "n_cops" else 2
                 kernel.set_force(
