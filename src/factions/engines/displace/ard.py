@@ -72,6 +72,11 @@ def ard_per_location(simulated: object, observed: object) -> np.ndarray:
     ------
     InputError
         Shapes differ, simulated values are not finite, or observations are negative.
+
+    References
+    ----------
+    .. [1] Suleimenova, Bell & Groen (2017), *Sci. Rep.* 7, 13377, Methods (validation); here
+       normalised by each location's own count instead of the total.
     """
     sim, obs = _pair(simulated, observed)
     ok = np.isfinite(obs) & (obs > 0)
@@ -94,6 +99,15 @@ def ard_flee(simulated: object, observed: object) -> float:
     float
         Mean over the times at which every location is observed and the total is > 0;
         NaN if there is no such time.
+
+    Raises
+    ------
+    InputError
+        Shapes differ, simulated values are not finite, or observations are negative.
+
+    References
+    ----------
+    .. [1] Suleimenova, Bell & Groen (2017), *Sci. Rep.* 7, 13377, Methods (validation).
     """
     sim, obs = _pair(simulated, observed)
     full = np.all(np.isfinite(obs), axis=1)

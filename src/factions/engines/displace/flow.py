@@ -207,6 +207,12 @@ def simulate_flows(
     (O(L + E)), then the flows (O(L + E)); total cost O(T (L + E)). All locations move
     simultaneously from the stocks at the start of the step (synchronous update), unlike
     Flee's sequential agent loop.
+    References
+    ----------
+    .. [1] D. Suleimenova, D. Bell, D. Groen (2017). A generalized simulation development
+       approach for predicting refugee destinations. *Sci. Rep.* 7, 13377.
+    .. [2] D. Groen et al. (2024). Flee 3: Flexible agent-based simulation for forced
+       migration. *J. Comput. Sci.*
     """
     params = params or FlowParameters()
     if mode not in ("expected", "stochastic"):

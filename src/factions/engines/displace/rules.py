@@ -173,6 +173,12 @@ def leave_probability(
     Notes
     -----
     Cost O(L + E).
+    References
+    ----------
+    .. [1] D. Suleimenova, D. Bell, D. Groen (2017). A generalized simulation development
+       approach for predicting refugee destinations. *Sci. Rep.* 7, 13377.
+    .. [2] D. Groen et al. (2024). Flee 3: Flexible agent-based simulation for forced
+       migration. *J. Comput. Sci.*
     """
     origin = net.kinds == int(LocationKind.ORIGIN)
     terms = return_hazard_terms(net, violence, restriction, hardship, p)
@@ -216,6 +222,12 @@ def edge_probabilities(
     -----
     A restriction of 1 gives attractiveness exactly 0, hence exactly zero inflow.
     Cost O(L + E).
+    References
+    ----------
+    .. [1] D. Suleimenova, D. Bell, D. Groen (2017). A generalized simulation development
+       approach for predicting refugee destinations. *Sci. Rep.* 7, 13377.
+    .. [2] D. Groen et al. (2024). Flee 3: Flexible agent-based simulation for forced
+       migration. *J. Comput. Sci.*
     """
     kinds = net.kinds
     origin = kinds == int(LocationKind.ORIGIN)
