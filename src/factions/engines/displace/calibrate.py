@@ -125,6 +125,12 @@ def fit_parameters(
     Notes
     -----
     Cost: up to 3 x ``max_evaluations`` runs of O(T (L + E)) each, plus finite-difference Jacobians.
+
+    References
+    ----------
+    .. [1] M. A. Branch, T. F. Coleman, Y. Li (1999). A subspace, interior, and conjugate
+       gradient method for large-scale bound-constrained minimization problems. *SIAM J. Sci.
+       Comput.* 21(1), 1-23 (the TRF method of ``scipy.optimize.least_squares``).
     """
     start = start or FlowParameters()
     names = tuple(dict.fromkeys(names))
