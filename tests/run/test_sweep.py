@@ -151,3 +151,21 @@ def test_unreachable_scheduler_is_a_clear_error(sc, tmp_path):
         sweep(sc, engine_names=["digest"], out_dir=tmp_path,
               scheduler="tcp://127.0.0.1:9", connect_timeout=1)
     assert "\n" not in str(err.value)
+
+
+def test_summaries_and_claims_of_a_real_sweep(sc, client, tmp_path):
+    from factions.run.summaries import ensemble_summary, sensitivity, sweep_claims
+
+    vary = parse_varies([f"{LEGIT}=uniform(0.3,0.6)", "parameters.polarisation=uniform(0,1)"])
+    res = sweep(sc, engine_names=["digest"], runs=8, vary=vary, seed=2, out_dir=tmp_path,
+                scheduler=client)
+    ens = res.ensemble()
+    sens = sensitivity(ens, metrics=[f"digest.{LEGIT}"]).set_index(["scenario", "parameter"])
+    assert sens.loc[("historical", LEGIT), "spearman"] == pytest.approx(1.0)
+    assert abs(sens.loc[("historical", "parameters.polarisation"), "spearman"]) < 0.9
+    summ = ensemble_summary(ens).set_index(["scenario", "metric", "month"])
+    row = summ.loc[("historical", f"digest.{LEGIT}", "2007-01")]
+    assert row["n"] == 8 and 0.3 <= row["low"] < row["median"] < row["high"] <= 0.6
+    claims = sweep_claims(sc, res).set_index("claim")
+    assert claims.loc["surge_more_troops", "p_holds"] == 1.0
+    assert claims.loc["surge_more_troops", "replicas"] == 8
