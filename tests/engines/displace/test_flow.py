@@ -200,3 +200,27 @@ def test_kinds_are_enum_codes():
     net = small_network()
     assert net.mask(LocationKind.HOST).sum() == 2
     assert net.indptr[-1] == net.n_edges == 16
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_case(), st.data())
+def test_closed_location_never_receives_anyone(case, data):
+    net, inputs, params = case
+    closed = data.draw(st.integers(0, net.n_locations - 1))
+    restr = inputs.restriction.copy()
+    restr[:, closed] = 1.0
+    inputs = check_inputs(net, inputs.violence, restr, inputs.hardship)
+    for mode in ("expected", "stochastic"):
+        run = simulate_flows(net, inputs, params, mode=mode, rng=np.random.default_rng(1))
+        assert np.all(run.arrivals[:, closed] == 0)
+
+
+def test_route_choice_is_inverse_distance_like_flee():
+    # one origin, two hosts at 100 and 200 km with equal pull: twice as many go to the nearer
+    net = build_network(["a", "near", "far"], ["origin", "host", "host"], [1e6, 0, 0],
+                        [("a", "near", 100), ("a", "far", 200)])
+    inputs = check_inputs(net, np.array([[20.0, 0.0, 0.0]]), np.zeros(3), np.zeros(3))
+    run = simulate_flows(net, inputs, FlowParameters(distance_power=1.0))
+    assert run.stocks[1, 1] == pytest.approx(2 * run.stocks[1, 2])
+    squared = simulate_flows(net, inputs, FlowParameters(distance_power=2.0))
+    assert squared.stocks[1, 1] == pytest.approx(4 * squared.stocks[1, 2])
