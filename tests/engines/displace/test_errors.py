@@ -103,6 +103,8 @@ def test_bad_parameters():
         FlowParameters(violence_sensitivity=-1)
     with pytest.raises(InputError, match="hardship_deterrence must be in"):
         FlowParameters(hardship_deterrence=2)
+    with pytest.raises(InputError, match="restriction_power must be > 0"):
+        FlowParameters(restriction_power=0)
     with pytest.raises(InputError, match="safety_scale must be > 0"):
         FlowParameters(safety_scale=0)
     with pytest.raises(InputError, match="unknown flow parameter"):

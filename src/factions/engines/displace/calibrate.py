@@ -28,8 +28,8 @@ from factions.engines.displace.network import FlowNetwork
 from factions.engines.displace.rules import FlowParameters
 from factions.errors import InputError
 
-DEFAULT_FIT = ("violence_sensitivity", "host_weight", "return_safety", "return_restriction",
-               "return_hardship")
+DEFAULT_FIT = ("violence_sensitivity", "host_weight", "restriction_power", "return_safety",
+               "return_restriction", "return_hardship")
 _START_FACTORS = (1.0, 0.2, 5.0)
 DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "base_flight": (0.0, 0.05),
@@ -42,6 +42,7 @@ DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "idp_weight": (1e-3, 1e3),
     "origin_weight": (1e-3, 1e3),
     "onward_weight": (0.0, 10.0),
+    "restriction_power": (0.1, 10.0),
     "hardship_deterrence": (1e-3, 1.0),
     "distance_power": (1e-3, 4.0),
     "safety_scale": (0.1, 100.0),

@@ -58,6 +58,10 @@ class FlowParameters:
     onward_weight : float
         Multiplier on the pull of hosts / IDP settings for people *leaving* a host or IDP
         setting (onward moves rather than returns home).
+    restriction_power : float
+        rho > 0, how sharply entry restrictions deter: the pull of a host / IDP setting is
+        multiplied by ``(1 - R)^rho`` (1: proportional; larger: a partly restricted border
+        deters much more than an open one). ``R = 1`` still gives exactly 0.
     hardship_deterrence : float
         kappa in [0, 1], how much hardship at a destination cuts its pull: factor (1 - kappa H).
     distance_power : float
@@ -76,6 +80,7 @@ class FlowParameters:
     idp_weight: float = 1.0
     origin_weight: float = 0.25
     onward_weight: float = 0.05
+    restriction_power: float = 1.0
     hardship_deterrence: float = 0.5
     distance_power: float = 1.0
     safety_scale: float = 5.0
@@ -89,6 +94,9 @@ class FlowParameters:
             raise InputError(
                 f"parameter hardship_deterrence must be in [0, 1]; got {self.hardship_deterrence}"
             )
+        if self.restriction_power <= 0:
+            raise InputError(
+                f"parameter restriction_power must be > 0; got {self.restriction_power}")
         if self.safety_scale <= 0:
             raise InputError(f"parameter safety_scale must be > 0; got {self.safety_scale}")
 
@@ -200,8 +208,8 @@ def edge_probabilities(
     Route weight ``w_e = A_e / d_e^gamma``. Leaving an origin (flight, or a move inside the
     country), the attractiveness of the destination is
 
-    * host: ``host_weight (1 - R) (1 - kappa H)``
-    * IDP setting: ``idp_weight (1 - R) (1 - kappa H)``
+    * host: ``host_weight (1 - R)^rho (1 - kappa H)``
+    * IDP setting: ``idp_weight (1 - R)^rho (1 - kappa H)``
     * origin: ``origin_weight (1 - R) exp(-v / v_0)``
 
     Leaving a host or IDP setting (a return, or an onward move), it is
@@ -233,8 +241,8 @@ def edge_probabilities(
     origin = kinds == int(LocationKind.ORIGIN)
     open_ = 1.0 - restriction
     safety = _safety(violence, p)
-    pull = np.where(kinds == int(LocationKind.HOST), p.host_weight, p.idp_weight) * open_ * (
-        1.0 - p.hardship_deterrence * hardship)
+    pull = np.where(kinds == int(LocationKind.HOST), p.host_weight, p.idp_weight) * (
+        open_ ** p.restriction_power) * (1.0 - p.hardship_deterrence * hardship)
     from_origin = origin[net.src]
     to_origin = origin[net.dst]
     d = net.dst
