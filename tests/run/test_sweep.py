@@ -169,3 +169,22 @@ def test_summaries_and_claims_of_a_real_sweep(sc, client, tmp_path):
     claims = sweep_claims(sc, res).set_index("claim")
     assert claims.loc["surge_more_troops", "p_holds"] == 1.0
     assert claims.loc["surge_more_troops", "replicas"] == 8
+
+
+def test_cluster_without_workers_is_a_clear_error():
+    from distributed import Client, LocalCluster
+
+    from factions.run.sweep import check_workers
+
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as c:
+        with pytest.raises(InputError, match="has no worker"):
+            check_workers(c, timeout=0.5)
+
+
+def test_workers_report_this_version(client):
+    import factions
+    from factions.run.sweep import check_workers
+
+    found = check_workers(client)
+    assert len(found) == 2 and set(found.values()) == {factions.__version__}

@@ -119,3 +119,26 @@ def test_parse_vary_forms():
         with pytest.raises(InputError) as err:
             parse_vary(bad)
         assert "\n" not in str(err.value) and "--vary" in str(err.value)
+
+
+def test_progress_bar_follows_the_states():
+    import io
+
+    from rich.console import Console
+
+    from factions.run.plan import SweepTask
+    from factions.run.progress import SweepProgressBar, describe_progress
+    from factions.run.sweep import SweepProgress
+
+    task = SweepTask("k", "ground", "historical", 3, 13, {})
+    states = [SweepProgress(total=10, done=4, cached=4),
+              SweepProgress(total=10, done=7, cached=4, retried=1, elapsed=2.0, last=task)]
+    assert describe_progress(states[0]) == "4/10 tasks (4 cached)"
+    assert describe_progress(states[1]) == (
+        "7/10 tasks (4 cached, 1 retried) · 1.50 runs/s · last ground/historical seed 13")
+    out = io.StringIO()
+    with SweepProgressBar(Console(file=out, width=150, force_terminal=False)) as bar:
+        for s in states:
+            bar(s)
+    assert bar.progress.tasks[0].completed == 7
+    assert "7/10" in out.getvalue()

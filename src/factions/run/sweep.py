@@ -11,7 +11,7 @@ result reaches the disk once per key, so the final results are complete and uniq
 
 from __future__ import annotations
 
-__all__ = ["sweep", "SweepProgress", "SweepResult", "connect", "execute_task"]
+__all__ = ["sweep", "SweepProgress", "SweepResult", "connect", "check_workers", "execute_task"]
 
 import json
 import time
@@ -160,6 +160,35 @@ def connect(scheduler=None, workers: int = 2, connect_timeout: float = 5.0):
     return client, True
 
 
+def check_workers(client, timeout: float = 5.0) -> dict[str, str]:
+    """Make sure the cluster has workers that run this version of factions.
+
+    Returns ``{worker address: factions version}``.
+
+    Raises
+    ------
+    InputError
+        No worker joined within ``timeout`` seconds, or a worker cannot import factions or
+        has another version (every worker needs the same ``factions`` installed).
+    """
+    from importlib.metadata import version
+
+    import factions
+
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except (TimeoutError, OSError):
+        raise InputError(f"the Dask scheduler {client.scheduler.address} has no worker "
+                         f"(waited {timeout:g} s); start some with `dask worker ADDRESS`") from None
+    found = client.run(version, "factions", on_error="return")
+    for addr, v in sorted(found.items()):
+        if isinstance(v, BaseException) or v != factions.__version__:
+            what = f"has factions {v}" if isinstance(v, str) else "cannot import factions"
+            raise InputError(f"Dask worker {addr} {what}; every worker needs factions "
+                             f"{factions.__version__} (pip install the same version)")
+    return found
+
+
 def _close(client) -> None:
     cluster = getattr(client, "_factions_cluster", None)
     client.close()
@@ -252,6 +281,7 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
     if todo:
         client, owned = connect(scheduler, workers, connect_timeout)
         try:
+            check_workers(client, timeout=max(connect_timeout, 30.0))
             _run_on_dask(client, scenario, plan, todo, out, state, progress, t0,
                          strict=bool(engine_names), batch_size=batch_size,
                          batch_seconds=batch_seconds, max_retries=max_retries)
