@@ -118,3 +118,12 @@ def test_padded_site_codes_match_agents_and_wrap_round_the_torus():
     r = int(sim.geo[2])
     assert np.array_equal(sim.code.reshape(20 + 2 * r, 24 + 2 * r),
                           np.pad(snap, r, mode="wrap"))
+
+
+def test_progress_callback_does_not_change_results():
+    seen = []
+    a = simulate("I", {"width": 20, "height": 20}, 120, seed=3,
+                 progress=lambda done, total: seen.append((done, total)))
+    b = simulate("I", {"width": 20, "height": 20}, 120, seed=3)
+    assert a.series.equals(b.series)
+    assert seen[-1] == (120, 120) and len(seen) == 3

@@ -48,14 +48,22 @@ def grid_figure(snapshot: np.ndarray, group_ids: list[str]) -> Figure:
     colours = ["#ffffff", "#000000", "#7f7f7f"]
     for g in range(len(group_ids)):
         colours += list(_GROUP_COLOURS[g % len(_GROUP_COLOURS)])
-    fig = Figure(figsize=(6, 6))
+    fig = Figure(figsize=(8, 6))
     ax = fig.subplots()
     ax.imshow(snapshot, cmap=ListedColormap(colours), vmin=0, vmax=len(colours) - 1,
               interpolation="nearest")
-    names = ", ".join(f"{g} (light quiet / dark active)" for g in group_ids)
-    ax.set_title(f"lattice snapshot: cops black, peacekeepers grey\n{names}", fontsize=8)
+    from matplotlib.patches import Patch
+
+    labels = ["empty", "cop", "peacekeeper"]
+    for g in group_ids:
+        labels += [f"{g} quiet", f"{g} active"]
+    handles = [Patch(facecolor=c, edgecolor="#999999", label=lab)
+               for c, lab in zip(colours, labels, strict=True)]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
+    ax.set_title("lattice at the last tick (first replicate)", fontsize=9)
     ax.set_xticks([])
     ax.set_yticks([])
+    fig.tight_layout()
     return fig
 
 

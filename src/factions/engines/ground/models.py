@@ -7,9 +7,9 @@ asynchronous activation and parameters that may change at given ticks.
 
 from __future__ import annotations
 
-__all__ = ["GroundRun", "simulate", "SCHEDULABLE"]
+__all__ = ["GroundRun", "simulate", "SCHEDULABLE", "CHUNK"]
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,8 @@ from factions.engines.ground.params import validate_params
 from factions.engines.ground.simulator import Simulator
 from factions.errors import InputError
 
+#: Ticks per kernel call (each call draws a fresh kernel seed from the generator).
+CHUNK = 50
 #: Parameters that a schedule may change at a tick.
 SCHEDULABLE = ("legitimacy", "legitimacy_a", "legitimacy_b", "cop_density",
                "peacekeeper_density", "threshold", "k", "max_jail_term", "movement",
@@ -80,7 +82,8 @@ def _normalise_schedule(schedule: Any, model: str) -> dict[int, dict[str, Any]]:
 
 
 def simulate(model: str = "I", params: Mapping[str, Any] | None = None, ticks: int = 200,
-             seed: int = 0, schedule: Any = None) -> GroundRun:
+             seed: int = 0, schedule: Any = None,
+             progress: Callable[[int, int], None] | None = None) -> GroundRun:
     """Run Epstein's civil-violence Model I or II on a torus.
 
     Parameters
@@ -96,6 +99,9 @@ def simulate(model: str = "I", params: Mapping[str, Any] | None = None, ticks: i
         Changes applied *before* the given tick (names in :data:`SCHEDULABLE`). A density
         change adds cops/peacekeepers at random empty sites or withdraws random ones. A
         sudden legitimacy drop is one entry; a gradual ("salami") decline is many.
+    progress : callable(done, total), optional
+        Called after every block of at most :data:`CHUNK` ticks (for a progress bar). The
+        blocks are the same with or without it, so results do not depend on it.
 
     Returns
     -------
@@ -163,8 +169,12 @@ def simulate(model: str = "I", params: Mapping[str, Any] | None = None, ticks: i
     t = 0
     for stop in [*change_ticks, int(ticks)]:
         forces[t:stop] = sim.n_agents(1), sim.n_agents(2)
-        sim.advance(stop - t)
-        t = stop
+        while t < stop:
+            step = min(CHUNK, stop - t)
+            sim.advance(step)
+            t += step
+            if progress is not None:
+                progress(t, int(ticks))
         if stop in sched:
             _apply(sim, sched[stop], model, n_cells)
     series = _series(sim, model, forces)
