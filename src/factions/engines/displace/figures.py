@@ -10,26 +10,37 @@ from matplotlib.figure import Figure
 
 
 def stocks_figure(stocks: pd.DataFrame, hindcast: pd.DataFrame, title: str) -> Figure:
-    """Refugees per host and IDPs over time (lines) against UNHCR counts (points)."""
-    fig = Figure(figsize=(9, 4.8), layout="constrained")
-    ax = fig.add_subplot()
+    """Refugees per host and IDPs over time (lines) against UNHCR counts (points).
+
+    Left panel linear (millions), right panel logarithmic so that small hosts are visible.
+    """
+    fig = Figure(figsize=(11, 4.8), layout="constrained")
+    axes = fig.subplots(1, 2)
     displaced = stocks[stocks["kind"] != "origin"]
     series = displaced.assign(series=np.where(displaced["kind"] == "host",
                                               displaced["location"], "idps"))
     wide = series.groupby(["month", "series"])["people"].sum().unstack("series").sort_index()
     x = pd.PeriodIndex(wide.index, freq="M").to_timestamp()
-    colours = {}
-    for name in wide.columns:
-        (line,) = ax.plot(x, wide[name] / 1e6, label=f"{name} (model)")
-        colours[name] = line.get_color()
-    for name, grp in hindcast.groupby("series"):
-        obs = grp.dropna(subset=["observed"])
-        ax.plot(pd.PeriodIndex(obs["month"], freq="M").to_timestamp(), obs["observed"] / 1e6,
-                "o", color=colours.get(name, "k"), label=f"{name} (UNHCR)")
-    ax.set_ylabel("people (millions)")
-    ax.set_title(title)
-    ax.legend(fontsize=7, ncol=2)
-    ax.grid(alpha=0.3)
+    for ax, log in zip(axes, (False, True), strict=True):
+        colours = {}
+        scale = 1.0 if log else 1e6
+        for name in wide.columns:
+            (line,) = ax.plot(x, wide[name] / scale, label=f"{name} (model)")
+            colours[name] = line.get_color()
+        for name, grp in hindcast.groupby("series"):
+            obs = grp.dropna(subset=["observed"])
+            ax.plot(pd.PeriodIndex(obs["month"], freq="M").to_timestamp(),
+                    obs["observed"] / scale, "o", color=colours.get(name, "k"),
+                    label=f"{name} (UNHCR)")
+        ax.grid(alpha=0.3)
+        ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+        if log:
+            ax.set_yscale("log")
+            ax.set_ylabel("people (log scale)")
+        else:
+            ax.set_ylabel("people (millions)")
+    axes[1].legend(fontsize=7, ncol=1, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.suptitle(title)
     return fig
 
 
