@@ -26,7 +26,7 @@ def sc():
 def client():
     from distributed import Client
 
-    c = Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None)
+    c = Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=":0")
     yield c
     c.close()
 
@@ -91,3 +91,12 @@ def test_abc_refuses_bad_settings(sc, tmp_path):
     with pytest.raises(InputError, match="accept"):
         abc_rejection(sc, {LEGIT: Uniform(0, 1)}, observation="deaths", accept=0,
                       metric=METRIC, out_dir=tmp_path)
+
+
+def test_observation_scale_per_100k(sc):
+    from factions.run.calibrate import _scale
+
+    assert _scale(sc, 2.0) == 2.0
+    assert _scale(sc, "per_100k:polarisation") == pytest.approx(1e5 / 0.5)
+    with pytest.raises(InputError, match="per_100k:<param>"):
+        _scale(sc, "per_100k:nobody")

@@ -176,7 +176,7 @@ def test_cluster_without_workers_is_a_clear_error():
 
     from factions.run.sweep import check_workers
 
-    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as cluster, \
             Client(cluster) as c:
         with pytest.raises(InputError, match="has no worker"):
             check_workers(c, timeout=0.5)

@@ -167,6 +167,19 @@ def _observed(scenario: Scenario, observation) -> pd.Series:
     return pd.Series(obs.series, dtype=float).sort_index()
 
 
+def _scale(scenario: Scenario, scale) -> float:
+    if isinstance(scale, str):
+        kind, _, pid = scale.partition(":")
+        values = {p.id: p.value for p in scenario.parameters}
+        if kind != "per_100k" or pid not in values:
+            raise InputError(f"observation_scale {scale!r}: use a number or per_100k:<param> "
+                             f"with a scenario parameter ({', '.join(values) or 'none'})")
+        if not values[pid] > 0:
+            raise InputError(f"observation_scale {scale!r}: parameter {pid} must be > 0")
+        return 1e5 / float(values[pid])
+    return float(scale)
+
+
 def _quantiles(v: np.ndarray) -> dict:
     return {"mean": float(np.mean(v)), "median": float(np.median(v)),
             "low": float(np.quantile(v, 0.05)), "high": float(np.quantile(v, 0.95))}
@@ -177,7 +190,8 @@ def abc_rejection(scenario: Scenario, prior: Mapping[str, Distribution],
                   scenario_id: str = "historical", runs: int = 200, accept: float = 0.1,
                   distance: str = "log_rmse", window: tuple[str, str] | None = None,
                   seed: int = 0, out_dir: str | Path = "calibration",
-                  options: Mapping[str, Mapping] | None = None, **sweep_kwargs) -> ABCResult:
+                  options: Mapping[str, Mapping] | None = None,
+                  observation_scale: float | str = 1.0, **sweep_kwargs) -> ABCResult:
     """ABC rejection of ``prior`` against ``observation`` through a sweep.
 
     Parameters
@@ -192,6 +206,11 @@ def abc_rejection(scenario: Scenario, prior: Mapping[str, Distribution],
         epsilon; at least one run is kept).
     window
         Months compared (default: every month in both series).
+    observation_scale
+        Factor applied to the observed series before comparison, or ``per_100k:<param>``
+        to turn counts into rates per 100,000 people of the scenario parameter ``<param>``
+        (e.g. ``per_100k:iraq_population``, since the ground engine reports deaths per
+        100,000 lattice citizens while IBC counts deaths in the whole country).
     sweep_kwargs
         Passed to :func:`factions.run.sweep.sweep` (``scheduler``, ``workers``,
         ``progress``, …).
@@ -230,7 +249,7 @@ def abc_rejection(scenario: Scenario, prior: Mapping[str, Distribution],
         raise InputError(f"accept must be in (0, 1], got {accept}")
     if distance not in DISTANCES:
         raise InputError(f"unknown distance {distance!r}; use one of {', '.join(DISTANCES)}")
-    observed = _observed(scenario, observation)
+    observed = _observed(scenario, observation) * _scale(scenario, observation_scale)
     engine = metric.split(".", 1)[0]
     res = sweep(scenario, [scenario_id], [engine], runs=runs, vary=dict(prior), seed=seed,
                 out_dir=out_dir, options=options, **sweep_kwargs)

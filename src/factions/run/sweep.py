@@ -154,7 +154,7 @@ def connect(scheduler=None, workers: int = 2, connect_timeout: float = 5.0):
     if int(workers) != workers or workers < 1:
         raise InputError(f"--workers must be a whole number ≥ 1, got {workers}")
     cluster = LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=40)
+                           dashboard_address=":0", silence_logs=40)
     client = Client(cluster)
     client._factions_cluster = cluster  # closed with the client by _close
     return client, True
