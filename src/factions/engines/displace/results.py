@@ -122,6 +122,7 @@ def assemble_result(sc, scenario_id, seed, arrays, stocks_m, returns_m, edges_m,
         "fit": None if fit is None else {"parameters": list(fit.fitted), "ssr": fit.cost,
                                          "points": fit.n_residuals, "success": fit.success,
                                          "in_sample": True},
+        "ard_against": "UNHCR stocks (observed history), whatever the scenario run",
         "ard": {r.series: (None if np.isnan(r.ard) else round(float(r.ard), 4))
                 for r in errors.itertuples()},
         "ard_out_of_sample": {r.series: round(float(r.ard_out_of_sample), 4)
