@@ -6,7 +6,8 @@ speed  Same settings (Mesa's defaults: 40x40 torus, citizen density 0.7, cop den
        v = v* = 7 von Neumann, L = 0.8, J_max = 1000, T = 0.1, k = 2.3, movement, and
        Mesa's ``round`` of C/A) in both; prints agent-steps per second and the ratio.
 large  A 1000x1000 lattice (~740,000 agents, vision 7) for 100 ticks.
-stats  Several seeds of each model on Mesa's defaults: mean share active, share jailed and
+stats  Several seeds of each model on Mesa's defaults and on a rebellion-prone setting
+       (cop density 0.04, L = 0.82, J_max = 30): mean share active, share jailed and
        number of outbursts (hysteresis detector of ``factions.engines.ground.outbursts``).
 
 Requires ``mesa`` (bench extra). Run: ``python benchmarks/ground_vs_mesa.py --part all``.
@@ -28,69 +29,73 @@ MESA_DEFAULTS = {"width": 40, "height": 40, "citizen_density": 0.7, "cop_density
                  "neighbourhood": "von_neumann", "arrest_rounding": "round"}
 
 
-def run_mesa(steps: int, seed: int):
+#: a second, rebellion-prone setting (NetLogo Rebellion defaults) run by both models
+ACTIVE_SETTING = {"cop_density": 0.04, "legitimacy": 0.82, "max_jail_term": 30}
+
+
+def run_mesa(steps: int, seed: int, **overrides):
     from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence
 
-    model = EpsteinCivilViolence(seed=seed, max_iters=10**9)
+    model = EpsteinCivilViolence(seed=seed, max_iters=10**9, **overrides)
     n_agents = len(model.agents)
     rows = []
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(steps):
         model.step()
         rows.append((model.ACTIVE, model.ARRESTED, model.QUIET))
-    dt = time.perf_counter() - t0
-    return np.array(rows), n_agents, dt
+    return np.array(rows), n_agents, (time.perf_counter() - t0, time.process_time() - c0)
 
 
 def part_speed(mesa_steps: int, ticks: int) -> None:
-    _, n_mesa, dt_mesa = run_mesa(mesa_steps, seed=1)
-    mesa_rate = n_mesa * mesa_steps / dt_mesa
+    """Rates from CPU time (process_time) and wall time; CPU time is robust to a busy host."""
+    _, n_mesa, (wall_m, cpu_m) = run_mesa(mesa_steps, seed=1)
     simulate("I", MESA_DEFAULTS, 2, seed=1)  # compile (cached afterwards)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     run = simulate("I", MESA_DEFAULTS, ticks, seed=1)
-    dt = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     n_ours = int(run.series.population.iloc[0] + run.series.cops.iloc[0])
-    ours_rate = n_ours * ticks / dt
-    print(f"[speed] mesa : {n_mesa} agents x {mesa_steps} steps in {dt_mesa:.2f} s = "
-          f"{mesa_rate:,.0f} agent-steps/s")
-    print(f"[speed] ours : {n_ours} agents x {ticks} ticks in {dt:.2f} s = "
-          f"{ours_rate:,.0f} agent-steps/s")
-    print(f"[speed] ratio ours/mesa = {ours_rate / mesa_rate:.0f}x")
+    for label, n, steps, w, c in (("mesa", n_mesa, mesa_steps, wall_m, cpu_m),
+                                  ("ours", n_ours, ticks, wall, cpu)):
+        print(f"[speed] {label}: {n} agents x {steps} steps: wall {w:.2f} s, cpu {c:.2f} s = "
+              f"{n * steps / c:,.0f} agent-steps/s (cpu), {n * steps / w:,.0f} (wall)")
+    ratio_cpu = (n_ours * ticks / cpu) / (n_mesa * mesa_steps / cpu_m)
+    ratio_wall = (n_ours * ticks / wall) / (n_mesa * mesa_steps / wall_m)
+    print(f"[speed] ratio ours/mesa = {ratio_cpu:.0f}x (cpu time), {ratio_wall:.0f}x (wall time)")
 
 
 def part_large(ticks: int) -> None:
     params = {"width": 1000, "height": 1000}
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     run = simulate("I", params, ticks, seed=1)
-    dt = time.perf_counter() - t0
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
     n = int(run.series.population.iloc[0] + run.series.cops.iloc[0])
-    print(f"[large] 1000x1000, {n:,} agents, vision 7, {ticks} ticks: {dt:.1f} s "
-          f"({n * ticks / dt:,.0f} agent-steps/s); final active {run.series.active.iloc[-1]:,}, "
-          f"jailed {run.series.jailed.iloc[-1]:,}")
+    print(f"[large] 1000x1000, {n:,} agents, vision 7, {ticks} ticks: wall {dt:.1f} s, "
+          f"cpu {cpu:.1f} s ({n * ticks / cpu:,.0f} agent-steps/s cpu); final active "
+          f"{run.series.active.iloc[-1]:,}, jailed {run.series.jailed.iloc[-1]:,}")
 
 
 def part_stats(seeds: int, steps: int, burn: int) -> None:
     n_cit = round(0.7 * 1600)
-    table = {}
-    for name in ("mesa", "ours_round", "ours_floor"):
-        acts, jails, bursts = [], [], []
-        for seed in range(seeds):
-            if name == "mesa":
-                rows, _, _ = run_mesa(steps, seed)
-                active, jailed = rows[:, 0], rows[:, 1]
-                pop = rows[0].sum()
-            else:
-                params = dict(MESA_DEFAULTS, arrest_rounding=name.split("_")[1])
-                s = simulate("I", params, steps, seed).series
-                active, jailed, pop = s.active.to_numpy(), s.jailed.to_numpy(), n_cit
-            acts.append(active[burn:].mean() / pop)
-            jails.append(jailed[burn:].mean() / pop)
-            bursts.append(outburst_stats(active[burn:], pop)["n_outbursts"])
-        table[name] = (acts, jails, bursts)
-        print(f"[stats] {name:10s} share active {np.mean(acts):.4f} +- {np.std(acts):.4f} | "
-              f"share jailed {np.mean(jails):.3f} +- {np.std(jails):.3f} | "
-              f"outbursts {np.mean(bursts):.1f} +- {np.std(bursts):.1f}  "
-              f"({seeds} seeds, ticks {burn}..{steps})")
+    for label, overrides in (("mesa defaults", {}), ("rebellion-prone", ACTIVE_SETTING)):
+        for name in ("mesa", "ours_round", "ours_floor"):
+            acts, jails, bursts = [], [], []
+            for seed in range(seeds):
+                if name == "mesa":
+                    rows, _, _ = run_mesa(steps, seed, **overrides)
+                    active, jailed = rows[:, 0], rows[:, 1]
+                    pop = rows[0].sum()
+                else:
+                    params = dict(MESA_DEFAULTS, arrest_rounding=name.split("_")[1],
+                                  **overrides)
+                    s = simulate("I", params, steps, seed).series
+                    active, jailed, pop = s.active.to_numpy(), s.jailed.to_numpy(), n_cit
+                acts.append(active[burn:].mean() / pop)
+                jails.append(jailed[burn:].mean() / pop)
+                bursts.append(outburst_stats(active[burn:], pop)["n_outbursts"])
+            print(f"[stats] {label:15s} {name:10s} share active {np.mean(acts):.4f} +- "
+                  f"{np.std(acts):.4f} | share jailed {np.mean(jails):.3f} +- "
+                  f"{np.std(jails):.3f} | outbursts {np.mean(bursts):.1f} +- "
+                  f"{np.std(bursts):.1f}  ({seeds} seeds, ticks {burn}..{steps})")
 
 
 def main() -> None:
