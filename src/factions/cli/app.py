@@ -1,4 +1,4 @@
-"""The ``factions`` command line (typer).
+"""The ``factions`` application object and its scenario-wide commands (run, check).
 
 Every user mistake (bad path, bad file, bad option) ends in one line per problem on
 stderr and exit code 2; ``--json`` prints the command's result as JSON on stdout.
@@ -11,25 +11,13 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from factions import __version__
-from factions.errors import FactionsError, InputError
-
-try:  # typer ≥ 0.25 vendors click as typer._click; catch both families
-    from typer._click import exceptions as _tclick
-except ImportError:  # pragma: no cover
-    _tclick = click.exceptions
-
-_USAGE = (click.UsageError, _tclick.UsageError)
-_NOARGS = tuple({getattr(click.exceptions, "NoArgsIsHelpError", _tclick.NoArgsIsHelpError),
-                 _tclick.NoArgsIsHelpError})
-_ABORT = (click.exceptions.Abort, typer.Abort)
-_CLICKERR = (click.ClickException, _tclick.ClickException)
+from factions.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
@@ -127,21 +115,12 @@ def run(file: FileArg = None,
                           help="engine option ENGINE.NAME=VALUE (repeatable)")] = None,
         as_json: JsonOpt = False):
     """Run every engine on every scenario and write a report directory."""
-    from factions.report.html import results_dict, write_report
-    from factions.run import run_all
-
     sc = _load(file)
-    opts = _parse_options(option)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=True, disable=as_json) as prog:
-        task = prog.add_task("running", total=None)
-        res = run_all(sc, scenario, engine, seed=seed, replicas=replicas, options=opts,
-                      on_start=lambda n: prog.update(task, total=n),
-                      on_task=lambda e, s, k: prog.update(task, advance=1,
-                                                          description=f"{e} · {s} · seed {k}"))
-        prog.update(task, description="writing report")
-        path = write_report(res, out_dir)
+    res = run_with_progress(sc, scenario, engine, seed, replicas, _parse_options(option),
+                            quiet=as_json)
+    path = _write(res, out_dir, quiet=as_json)
     if as_json:
+        from factions.report.html import results_dict
         _print_json({"report": str(path), **results_dict(res)})
         return
     out.print(_table("Results", res.summary_table()))
@@ -150,36 +129,30 @@ def run(file: FileArg = None,
     out.print(f"Report: {path / 'index.html'}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI, turning user errors into one-line messages and exit 2."""
-    command = typer.main.get_command(app)
-    try:
-        rv = command.main(args=argv, prog_name="factions", standalone_mode=False)
-    except FactionsError as exc:
-        for line in exc.lines():
-            err.print(f"error: {line}", markup=False, highlight=False, soft_wrap=True)
-        return exc.exit_code
-    except _NOARGS as exc:
-        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
-        return 0
-    except _USAGE as exc:
-        err.print(f"error: {exc.format_message()}", markup=False, highlight=False, soft_wrap=True)
-        return 2
-    except _CLICKERR as exc:
-        err.print(f"error: {exc.format_message()}", markup=False, highlight=False, soft_wrap=True)
-        return exc.exit_code or 1
-    except _ABORT:
-        err.print("aborted", markup=False)
-        return 1
-    except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
-        return 130
-    return rv if isinstance(rv, int) else 0
+def run_with_progress(sc, scenario_ids, engines, seed: int, replicas: int, options: dict,
+                      quiet: bool = False):
+    """:func:`factions.run.run_all` with a rich progress bar on stderr."""
+    from factions.run import run_all
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True, disable=quiet) as prog:
+        task = prog.add_task("running", total=None)
+        return run_all(sc, scenario_ids, engines, seed=seed, replicas=replicas, options=options,
+                       on_start=lambda n: prog.update(task, total=n),
+                       on_task=lambda e, s, k: prog.update(task, advance=1,
+                                                           description=f"{e} · {s} · seed {k}"))
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+def _write(res, out_dir: Path, quiet: bool = False) -> Path:
+    from factions.report.html import write_report
+
+    with err.status("writing report", spinner="dots") if not quiet else _Null():
+        return write_report(res, out_dir)
 
 
-def entry() -> None:  # console script
-    sys.exit(main())
+class _Null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

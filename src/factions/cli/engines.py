@@ -1,0 +1,181 @@
+"""One command per engine: ``align``, ``power``, ``bargain``, ``ground``, ``displace``.
+
+Each runs its engine on a scenario (default: the embedded one, scenario ``historical``
+when the file has it) through the same runner as ``factions run``, prints the engine's
+summary and main tables, and writes a report directory when ``--out`` is given. The
+engines' plain-data modes (an edge list, a seats table, a KTAB CSV, the bare Epstein
+models) need no scenario at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from factions.cli.app import (
+    FileArg,
+    JsonOpt,
+    _load,
+    _parse_options,
+    _print_json,
+    _table,
+    _write,
+    app,
+    out,
+    run_with_progress,
+)
+from factions.errors import InputError
+
+ScenarioOpt = Annotated[list[str] | None, typer.Option(
+    "--scenario", "-s", help="scenario id (repeatable; default: historical, else the first)")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="also write a report directory")]
+SeedOpt = Annotated[int, typer.Option(help="random seed")]
+OptionOpt = Annotated[list[str] | None, typer.Option(
+    "--option", help="engine option NAME=VALUE (repeatable)")]
+
+
+def _default_ids(sc, ids):
+    if ids:
+        return list(ids)
+    known = sc.scenario_ids()
+    return ["historical"] if "historical" in known else known[:1]
+
+
+def _engine_options(engine: str, items: list[str] | None, **given) -> dict:
+    opts = {k: v for k, v in given.items() if v is not None}
+    prefixed = [f"{engine}.{i}" for i in items or []]
+    opts.update(_parse_options(prefixed).get(engine, {}))
+    return opts
+
+
+def _run_engine(engine: str, file, ids, seed: int, options: dict, out_dir, as_json: bool,
+                show: tuple[str, ...], replicas: int = 1) -> None:
+    sc = _load(file)
+    res = run_with_progress(sc, _default_ids(sc, ids), [engine], seed, replicas,
+                            {engine: options} if options else {}, quiet=as_json)
+    path = _write(res, out_dir, quiet=as_json) if out_dir else None
+    if as_json:
+        from factions.report.html import _clean
+        _print_json({"report": str(path) if path else None,
+                     "results": [_clean(r.to_dict()) for r in res.primary()],
+                     "claims": res.claims[res.claims["test"].str.contains(f"{engine}.", regex=False)]
+                     .to_dict(orient="records")})
+        return
+    for r in res.primary():
+        out.rule(f"{engine} — {r.scenario_id}")
+        out.print(", ".join(f"{k}: {v}" for k, v in r.summary.items()))
+        tables = r.tables()
+        for name in show:
+            if name in tables and not tables[name].empty:
+                out.print(_table(name, tables[name]))
+    if path:
+        out.print(f"Report: {path / 'index.html'}")
+
+
+@app.command()
+def align(file: FileArg = None, scenario: ScenarioOpt = None,
+          month: Annotated[str | None, typer.Option(help="focus month YYYY-MM (default: last)")] = None,
+          k: Annotated[int | None, typer.Option(help="maximum number of blocs (default 2)")] = None,
+          edges: Annotated[Path | None, typer.Option(
+              help="CSV edge list from,to,sign[,weight] instead of a scenario")] = None,
+          time_limit: Annotated[float | None, typer.Option(help="seconds per exact solve")] = None,
+          out_dir: OutOpt = None, seed: SeedOpt = 0, option: OptionOpt = None,
+          as_json: JsonOpt = False):
+    """Blocs, structural balance (exact frustration index), realignment and voting power."""
+    if edges is not None:
+        if file is not None:
+            raise InputError("give either a scenario FILE or --edges CSV, not both")
+        return _align_edges(edges, k or 2, time_limit, seed, as_json)
+    opts = _engine_options("align", option, month=month, k=k, time_limit=time_limit)
+    _run_engine("align", file, scenario, seed, opts, out_dir, as_json,
+                ("blocs", "strain", "power", "frustration"))
+
+
+def _align_edges(path: Path, k: int, time_limit, seed: int, as_json: bool) -> None:
+    import pandas as pd
+
+    from factions.engines.align import frustration, k_blocs, read_edges_csv
+
+    g = read_edges_csv(path)
+    if k == 2:
+        res = frustration(g, time_limit=time_limit, seed=seed)
+        labels, value, status, bound = res.labels, res.value, res.status, res.bound
+        ties = res.frustrated_ties()
+    else:
+        res = k_blocs(g, k, time_limit=time_limit, seed=seed)
+        labels, value, status = res.labels, res.value, res.status
+        bound = getattr(res, "bound", float("nan"))
+        mask = g.frustrated_mask(labels) if hasattr(g, "frustrated_mask") else None
+        ties = pd.DataFrame({"a": [g.nodes[i] for i in g.u[mask]],
+                             "b": [g.nodes[i] for i in g.v[mask]],
+                             "sign": g.sign[mask].astype(int), "weight": g.weight[mask]})
+    blocs = pd.DataFrame({"node": list(g.nodes), "bloc": [int(x) for x in labels]})
+    data = {"file": str(path), "nodes": g.n, "ties": len(g.u), "k": k,
+            "frustration": float(value), "bound": float(bound), "status": status,
+            "blocs": blocs.to_dict(orient="records"),
+            "frustrated_ties": ties.to_dict(orient="records")}
+    if as_json:
+        _print_json(data)
+        return
+    out.print(f"{path}: {g.n} actors, {len(g.u)} ties; frustration index {value:g} "
+              f"({status}, bound {bound:g}) with up to {k} blocs")
+    summary = blocs.groupby("bloc")["node"].apply(lambda s: ", ".join(map(str, s))).reset_index()
+    out.print(_table("Blocs", summary))
+    out.print(_table("Frustrated ties", ties))
+
+
+@app.command()
+def power(seats: Annotated[Path, typer.Option(help="CSV with columns party,seats")],
+          quota: Annotated[float, typer.Option(help="votes needed to win")],
+          as_json: JsonOpt = False):
+    """Banzhaf and Shapley–Shubik voting power of a weighted majority game (exact)."""
+    from factions.engines.align import power_table, read_seats_csv
+
+    parties, weights = read_seats_csv(seats)
+    table = power_table(parties, weights, quota)
+    if as_json:
+        _print_json({"file": str(seats), "quota": quota, "power": table.to_dict(orient="records")})
+        return
+    out.print(_table(f"Voting power, quota {quota:g} of {sum(weights)}", table, max_rows=1000))
+
+
+@app.command()
+def bargain(file: FileArg = None, scenario: ScenarioOpt = None,
+            issue: Annotated[list[str] | None, typer.Option(help="issue id (repeatable)")] = None,
+            model: Annotated[list[str] | None, typer.Option(
+                help="model: compromise, median, nash, expected_utility, smp, exchange "
+                     "(repeatable; default all)")] = None,
+            ktab_csv: Annotated[Path | None, typer.Option(
+                "--ktab-csv", help="KTAB-style CSV instead of a scenario")] = None,
+            month: Annotated[str | None, typer.Option(help="month YYYY-MM (default: last)")] = None,
+            out_dir: OutOpt = None, seed: SeedOpt = 0, option: OptionOpt = None,
+            as_json: JsonOpt = False):
+    """Forecast who gets what on each issue: compromise, median, Nash, expected utility, SMP."""
+    opts = _engine_options("bargain", option, issue=issue or None, models=model or None,
+                           month=month)
+    if ktab_csv is not None:
+        if file is not None:
+            raise InputError("give either a scenario FILE or --ktab-csv, not both")
+        from factions.engines.bargain import bargain_ktab
+        from factions.engines.bargain.text import format_result
+
+        opts.pop("month", None)
+        res = bargain_ktab(ktab_csv, seed, opts)
+        if as_json:
+            _print_json(res.to_dict())
+        else:
+            out.print(format_result(res), markup=False, highlight=False)
+        return
+    _run_engine("bargain", file, scenario, seed, opts, out_dir, as_json,
+                ("outcomes", "uncertainty"))
+
+
+@app.command()
+def displace(file: FileArg = None, scenario: ScenarioOpt = None, out_dir: OutOpt = None,
+             seed: SeedOpt = 0, option: OptionOpt = None, as_json: JsonOpt = False):
+    """Refugee and IDP flows with returns, held against the scenario's UNHCR observations."""
+    opts = _engine_options("displace", option)
+    _run_engine("displace", file, scenario, seed, opts, out_dir, as_json,
+                ("ard", "hindcast", "parameters"))

@@ -1,0 +1,67 @@
+"""Engine commands on plain data and on scenarios; errors as one line and exit 2."""
+
+import json
+
+from factions.cli import main
+
+
+def test_power_from_seats_csv(tmp_path, capsys):
+    f = tmp_path / "seats.csv"
+    f.write_text("party,seats\nA,50\nB,30\nC,20\n")
+    assert main(["power", "--seats", str(f), "--quota", "51", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    rows = {r["party"]: r for r in data["power"]}
+    # A needs B or C; B and C together are short: A is pivotal in 3 of 3 swings… Banzhaf (3,1,1)/5
+    assert abs(sum(r["banzhaf"] for r in rows.values()) - 1) < 1e-12
+    assert rows["B"]["banzhaf"] == rows["C"]["banzhaf"]
+    assert rows["A"]["banzhaf"] > rows["B"]["banzhaf"]
+
+
+def test_power_bad_quota(tmp_path, capsys):
+    f = tmp_path / "seats.csv"
+    f.write_text("party,seats\nA,50\nB,30\n")
+    assert main(["power", "--seats", str(f), "--quota", "500"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and "quota" in err[0]
+
+
+def test_align_edges(tmp_path, capsys):
+    f = tmp_path / "e.csv"
+    # a triangle with one negative tie is balanced; with three negatives it is not
+    f.write_text("from,to,sign\na,b,-1\nb,c,-1\na,c,-1\nc,d,1\n")
+    assert main(["align", "--edges", str(f), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["frustration"] == 1 and data["status"] == "optimal"
+    assert len(data["frustrated_ties"]) == 1
+
+
+def test_align_edges_bad_sign(tmp_path, capsys):
+    f = tmp_path / "e.csv"
+    f.write_text("from,to,sign\na,b,x\n")
+    assert main(["align", "--edges", str(f)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "e.csv" in err[0]
+
+
+def test_bargain_ktab(tmp_path, capsys):
+    f = tmp_path / "k.csv"
+    f.write_text("toy,two actors,2,1\nActor,Description,Power,Pos,Sal\n"
+                 "A,first,100,0,100\nB,second,100,100,100\n")
+    assert main(["bargain", "--ktab-csv", str(f), "--model", "compromise", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    text = json.dumps(data)
+    assert "50" in text  # equal weights at 0 and 100: compromise 50
+
+
+def test_bargain_on_small_scenario(small_path, capsys):
+    assert main(["bargain", str(small_path), "--model", "compromise", "--model", "median",
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (res,) = data["results"]
+    assert res["engine"] == "bargain" and res["scenario_id"] == "historical"
+
+
+def test_displace_without_violence_series(small_path, capsys):
+    assert main(["displace", str(small_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ")
