@@ -47,6 +47,9 @@ def test_series_distance_kinds():
     assert series_distance(o * 3, o, "rank") == pytest.approx(0.0)
     assert series_distance(o[::-1].set_axis(idx), o, "rank") == pytest.approx(2.0)
     assert series_distance(o + 1e6, o, window=("2007-02", "2007-02"), kind="rmse") == 1e6
+    assert series_distance(o * 7, o, "shape") == pytest.approx(0.0)
+    assert series_distance(o * 0, o, "shape") == np.inf
+    assert series_distance(o[::-1].set_axis(idx), o, "shape") > 0.5
     with pytest.raises(InputError, match="no month in common"):
         series_distance(o, o.set_axis(["2008-01", "2008-02", "2008-03"]))
     with pytest.raises(InputError, match="unknown distance"):
@@ -100,3 +103,33 @@ def test_observation_scale_per_100k(sc):
     assert _scale(sc, "per_100k:polarisation") == pytest.approx(1e5 / 0.5)
     with pytest.raises(InputError, match="per_100k:<param>"):
         _scale(sc, "per_100k:nobody")
+
+
+def test_abc_smc_shrinks_the_tolerance_and_stays_on_the_truth(sc, client, tmp_path):
+    from factions.run.abc_smc import abc_smc
+
+    observed = _truth_series(sc, 0.55, noise=0.02)
+    prior = {LEGIT: Uniform(0.2, 0.9), "parameters.polarisation": Uniform(0.0, 1.0)}
+    smc = abc_smc(sc, prior, observation=observed, metric=METRIC, runs=40, accept=0.25,
+                  generations=3, seed=4, out_dir=tmp_path, scheduler=client)
+    gens = smc.generations
+    assert list(gens["generation"]) == [0, 1, 2]
+    assert gens["epsilon"].iloc[-1] < gens["epsilon"].iloc[0]
+    kept = smc.runs[smc.runs["accepted"]]
+    assert len(kept) == 10 and kept["weight"].sum() == pytest.approx(1.0)
+    assert (kept["weight"] > 0).all() and (smc.runs.loc[~smc.runs["accepted"], "weight"] == 0).all()
+    post = smc.posterior.set_index("parameter")
+    assert abs(post.loc[LEGIT, "post_median"] - 0.55) < 0.03
+    # proposals stay inside the prior's support
+    assert smc.runs[LEGIT].between(0.2, 0.9).all()
+    draws = smc.posterior_draws(n=25, seed=1)
+    assert len(draws) == 25 and set(draws[LEGIT]) <= set(kept[LEGIT])
+
+
+def test_abc_smc_refuses_choice_priors(sc, tmp_path):
+    from factions.run.abc_smc import abc_smc
+    from factions.run.distributions import Choice
+
+    with pytest.raises(InputError, match="uniform or normal"):
+        abc_smc(sc, {LEGIT: Choice((0.2, 0.4))}, observation="deaths", metric=METRIC,
+                out_dir=tmp_path)

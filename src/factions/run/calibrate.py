@@ -53,8 +53,16 @@ def _rank(s, o):
     return float(1.0 - stats.spearmanr(s, o).statistic)
 
 
+def _shape(s, o):
+    ms, mo = float(np.mean(s)), float(np.mean(o))
+    if ms <= 0 or mo <= 0:
+        return float("inf")
+    return _rmse(s / ms, o / mo)
+
+
 #: distance name -> function of (simulated, observed) aligned arrays
-DISTANCES = {"rmse": _rmse, "log_rmse": _log_rmse, "nrmse": _nrmse, "rank": _rank}
+DISTANCES = {"rmse": _rmse, "log_rmse": _log_rmse, "nrmse": _nrmse, "rank": _rank,
+             "shape": _shape}
 
 
 def series_distance(simulated: pd.Series, observed: pd.Series, kind: str = "log_rmse",
@@ -68,8 +76,11 @@ def series_distance(simulated: pd.Series, observed: pd.Series, kind: str = "log_
     kind
         ``log_rmse`` (default: root mean squared difference of ``log(1 + x)``, i.e. of
         relative errors, so that a 10 % miss counts alike at 100 and at 3,000 deaths),
-        ``rmse``, ``nrmse`` (RMSE over the mean absolute observation) or ``rank``
-        (``1 - Spearman`` correlation: the shape only).
+        ``rmse``, ``nrmse`` (RMSE over the mean absolute observation), ``rank``
+        (``1 - Spearman`` correlation) or ``shape`` (RMSE between the two series each
+        divided by its mean over the compared months: the time profile, whatever the
+        level; infinite when the simulated series is all zero). Use ``shape`` when the
+        model's unit is not the data's (a stylised lattice against a country's deaths).
     window
         First and last month to compare (inclusive).
 
@@ -100,15 +111,20 @@ class ABCResult:
     Attributes
     ----------
     runs
-        One row per run: ``run, seed``, parameter values, ``distance``, ``accepted``.
+        One row per run: ``run, seed``, parameter values, ``distance``, ``accepted``,
+        ``weight`` (importance weight of an accepted run; 1 in rejection ABC).
     posterior
         Per parameter: prior and posterior mean, median, 5 % and 95 % quantiles.
     hindcast
-        Per month: ``observed`` and the accepted runs' ``median, low, high``.
+        Per month: ``observed`` and the accepted runs' ``median, low, high`` (with the
+        ``shape`` distance each accepted run is first scaled to the observed mean).
     spearman, spearman_p
         Rank correlation of hindcast median with the observations, and its p-value.
     epsilon
         Largest accepted distance.
+    generations
+        ABC-SMC only: per generation ``generation, runs, epsilon, ess`` (effective sample
+        size of the weights).
     """
 
     prior: dict[str, Distribution]
@@ -121,11 +137,20 @@ class ABCResult:
     spearman_p: float
     epsilon: float
     sweep: SweepResult
+    generations: pd.DataFrame | None = None
 
-    def posterior_draws(self) -> pd.DataFrame:
-        """The accepted parameter sets (one column per parameter), for ``sweep(draws=…)``."""
+    def posterior_draws(self, n: int | None = None, seed: int = 0) -> pd.DataFrame:
+        """Parameter sets from the posterior (one column per parameter), for
+        ``sweep(draws=…)``: the accepted sets themselves when they weigh alike and ``n`` is
+        not given, else ``n`` (default: as many as accepted) resampled by weight with
+        ``numpy.random.default_rng(seed)``."""
         acc = self.runs[self.runs["accepted"]]
-        return acc[list(self.prior)].reset_index(drop=True)
+        w = acc["weight"].to_numpy(float) if "weight" in acc else np.ones(len(acc))
+        if n is None and np.allclose(w, w[0]):
+            return acc[list(self.prior)].reset_index(drop=True)
+        rng = np.random.default_rng(seed)
+        idx = rng.choice(len(acc), size=n or len(acc), replace=True, p=w / w.sum())
+        return acc[list(self.prior)].iloc[idx].reset_index(drop=True)
 
     def figures(self) -> dict:
         """``hindcast``: accepted runs against the data; ``posterior``: prior vs posterior."""
@@ -180,9 +205,100 @@ def _scale(scenario: Scenario, scale) -> float:
     return float(scale)
 
 
-def _quantiles(v: np.ndarray) -> dict:
-    return {"mean": float(np.mean(v)), "median": float(np.median(v)),
-            "low": float(np.quantile(v, 0.05)), "high": float(np.quantile(v, 0.95))}
+def weighted_quantile(values, q, weights=None) -> float:
+    """Quantile ``q`` of ``values`` under normalised ``weights`` (interpolated on the
+    weighted empirical CDF at mid-points; equal weights give NumPy's ``hazen`` rule)."""
+    v = np.asarray(values, float)
+    w = np.ones_like(v) if weights is None else np.asarray(weights, float)
+    order = np.argsort(v, kind="stable")
+    v, w = v[order], w[order]
+    cdf = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return float(np.interp(q, cdf, v))
+
+
+def _quantiles(v, w=None) -> dict:
+    v = np.asarray(v, float)
+    w = np.ones_like(v) if w is None else np.asarray(w, float)
+    return {"mean": float(np.average(v, weights=w)),
+            "median": weighted_quantile(v, 0.5, w), "low": weighted_quantile(v, 0.05, w),
+            "high": weighted_quantile(v, 0.95, w)}
+
+
+def _check(prior: Mapping[str, Distribution], distance: str) -> None:
+    if not prior:
+        raise InputError("calibration needs at least one parameter with a prior")
+    for name, dist in prior.items():
+        if not dist.random:
+            raise InputError(f"prior of {name}: {dist.describe()} is a grid, not a "
+                             "distribution; use uniform, normal or choice")
+    if distance not in DISTANCES:
+        raise InputError(f"unknown distance {distance!r}; use one of {', '.join(DISTANCES)}")
+
+
+def _score(res: SweepResult, metric: str, names, observed: pd.Series, distance: str,
+           window) -> tuple[pd.DataFrame, dict]:
+    """Per run: seed, parameter values and distance; and each run's simulated series."""
+    ens = res.ensemble()
+    ens = ens[(ens["metric"] == metric) & ens["month"].notna()]
+    if ens.empty:
+        raise InputError(f"the sweep produced no monthly values of {metric!r}")
+    rows, series = [], {}
+    for run, g in ens.groupby("run", sort=True):
+        sim = pd.Series(g["value"].to_numpy(float), index=g["month"].to_numpy())
+        series[run] = sim
+        rows.append({"run": run, "seed": int(g["seed"].iloc[0]),
+                     **{p: g[p].iloc[0] for p in names},
+                     "distance": series_distance(sim, observed, distance, window)})
+    return pd.DataFrame.from_records(rows), series
+
+
+def _keep_best(table: pd.DataFrame, n_keep: int) -> pd.DataFrame:
+    order = np.lexsort((table["run"].to_numpy(), table["distance"].to_numpy()))
+    table = table.copy()
+    table["accepted"] = False
+    table.loc[table.index[order[:n_keep]], "accepted"] = True
+    return table
+
+
+def _posterior_table(prior, prior_values: pd.DataFrame, accepted: pd.DataFrame,
+                     weights=None) -> pd.DataFrame:
+    rows = []
+    for p in prior:
+        if not pd.api.types.is_numeric_dtype(accepted[p]):
+            continue
+        pri = _quantiles(prior_values[p].to_numpy(float))
+        pos = _quantiles(accepted[p].to_numpy(float), weights)
+        rows.append({"parameter": p, "prior": prior[p].describe(),
+                     **{f"prior_{k}": v for k, v in pri.items()},
+                     **{f"post_{k}": v for k, v in pos.items()}})
+    return pd.DataFrame.from_records(rows)
+
+
+def _hindcast(series: dict, runs, weights, observed: pd.Series, window,
+              distance: str) -> tuple[pd.DataFrame, float, float]:
+    acc = pd.DataFrame({r: series[r] for r in runs})
+    months = acc.index.intersection(observed.index)
+    if window is not None:
+        months = months[(months >= window[0]) & (months <= window[1])]
+    months = months.sort_values()
+    acc = acc.loc[months]
+    if distance == "shape":  # compare profiles: each run brought to the data's mean level
+        level = float(observed.loc[months].mean())
+        acc = acc * (level / acc.mean(axis=0).replace(0, np.nan))
+    w = None if weights is None else np.asarray(weights, float)
+
+    def q(level):
+        return [weighted_quantile(row[~np.isnan(row)], level,
+                                  None if w is None else w[~np.isnan(row)])
+                if (~np.isnan(row)).any() else np.nan for row in acc.to_numpy(float)]
+
+    hind = pd.DataFrame({"month": months, "observed": observed.loc[months].to_numpy(float),
+                         "median": q(0.5), "low": q(0.05), "high": q(0.95)})
+    rho = pval = float("nan")
+    if len(hind) > 2 and np.nanstd(hind["median"]) > 0 and np.ptp(hind["observed"]) > 0:
+        r = stats.spearmanr(hind["median"], hind["observed"], nan_policy="omit")
+        rho, pval = float(r.statistic), float(r.pvalue)
+    return hind, rho, pval
 
 
 def abc_rejection(scenario: Scenario, prior: Mapping[str, Distribution],
@@ -239,62 +355,20 @@ def abc_rejection(scenario: Scenario, prior: Mapping[str, Distribution],
     Beaumont, M. A. (2010). Approximate Bayesian computation in evolution and ecology.
     *Annual Review of Ecology, Evolution, and Systematics* 41, 379–406.
     """
-    if not prior:
-        raise InputError("calibration needs at least one parameter with a prior")
-    for name, dist in prior.items():
-        if not dist.random:
-            raise InputError(f"prior of {name}: {dist.describe()} is a grid, not a "
-                             "distribution; use uniform, normal or choice")
+    _check(prior, distance)
     if not 0 < accept <= 1:
         raise InputError(f"accept must be in (0, 1], got {accept}")
-    if distance not in DISTANCES:
-        raise InputError(f"unknown distance {distance!r}; use one of {', '.join(DISTANCES)}")
     observed = _observed(scenario, observation) * _scale(scenario, observation_scale)
     engine = metric.split(".", 1)[0]
     res = sweep(scenario, [scenario_id], [engine], runs=runs, vary=dict(prior), seed=seed,
                 out_dir=out_dir, options=options, **sweep_kwargs)
-    ens = res.ensemble()
-    ens = ens[(ens["metric"] == metric) & ens["month"].notna()]
-    if ens.empty:
-        raise InputError(f"the sweep produced no monthly values of {metric!r}")
-    rows = []
-    series = {}
-    for run, g in ens.groupby("run", sort=True):
-        sim = pd.Series(g["value"].to_numpy(float), index=g["month"].to_numpy())
-        series[run] = sim
-        rows.append({"run": run, "seed": int(g["seed"].iloc[0]),
-                     **{p: g[p].iloc[0] for p in prior},
-                     "distance": series_distance(sim, observed, distance, window)})
-    table = pd.DataFrame.from_records(rows)
-    n_keep = max(1, int(np.floor(accept * len(table) + 1e-9)))
-    order = np.lexsort((table["run"].to_numpy(), table["distance"].to_numpy()))
-    table["accepted"] = False
-    table.loc[table.index[order[:n_keep]], "accepted"] = True
-    epsilon = float(table.loc[table["accepted"], "distance"].max())
-    post_rows = []
-    for p in prior:
-        if not pd.api.types.is_numeric_dtype(table[p]):
-            continue
-        pri = _quantiles(table[p].to_numpy(float))
-        pos = _quantiles(table.loc[table["accepted"], p].to_numpy(float))
-        post_rows.append({"parameter": p, "prior": prior[p].describe(),
-                          **{f"prior_{k}": v for k, v in pri.items()},
-                          **{f"post_{k}": v for k, v in pos.items()}})
-    posterior = pd.DataFrame.from_records(post_rows)
-    acc = pd.DataFrame({r: series[r] for r in table.loc[table["accepted"], "run"]})
-    months = acc.index.intersection(observed.index)
-    if window is not None:
-        months = months[(months >= window[0]) & (months <= window[1])]
-    months = months.sort_values()
-    acc = acc.loc[months]
-    hind = pd.DataFrame({"month": months, "observed": observed.loc[months].to_numpy(float),
-                         "median": acc.median(axis=1).to_numpy(),
-                         "low": acc.quantile(0.05, axis=1).to_numpy(),
-                         "high": acc.quantile(0.95, axis=1).to_numpy()})
-    rho = pval = float("nan")
-    if len(hind) > 2 and np.ptp(hind["median"]) > 0 and np.ptp(hind["observed"]) > 0:
-        r = stats.spearmanr(hind["median"], hind["observed"])
-        rho, pval = float(r.statistic), float(r.pvalue)
+    table, series = _score(res, metric, list(prior), observed, distance, window)
+    table = _keep_best(table, max(1, int(np.floor(accept * len(table) + 1e-9))))
+    table["weight"] = table["accepted"].astype(float)
+    accepted = table[table["accepted"]]
+    epsilon = float(accepted["distance"].max())
+    posterior = _posterior_table(prior, table, accepted)
+    hind, rho, pval = _hindcast(series, accepted["run"], None, observed, window, distance)
     return ABCResult(dict(prior), metric, observed, table, posterior, hind, rho, pval,
                      epsilon, res)
 
@@ -303,9 +377,11 @@ def posterior_sweep(scenario: Scenario, abc: ABCResult, runs: int | None = None,
                     scenario_ids: Sequence[str] | None = None,
                     engine_names: Sequence[str] | None = None, **sweep_kwargs) -> SweepResult:
     """Sweep ``scenario_ids`` with parameter sets from the posterior: run ``r`` takes the
-    ``r``-th accepted set (cycling), so the posterior's joint structure is kept.
-    ``runs`` defaults to the number of accepted sets."""
-    draws = abc.posterior_draws()
+    ``r``-th accepted set (cycling; resampled by weight after ABC-SMC), so the posterior's
+    joint structure is kept. ``runs`` defaults to the number of accepted sets."""
+    acc = abc.runs[abc.runs["accepted"]]
+    equal = np.allclose(acc["weight"], acc["weight"].iloc[0])
+    draws = abc.posterior_draws() if equal else abc.posterior_draws(n=runs or len(acc))
     engines = engine_names or [abc.metric.split(".", 1)[0]]
     return sweep(scenario, scenario_ids, engines, runs=runs or len(draws), draws=draws,
                  **sweep_kwargs)
