@@ -58,79 +58,101 @@ def _to_int(limbs) -> int:
     return sum(int(x) << (_BITS * j) for j, x in enumerate(limbs) if x)
 
 
-@numba.njit(cache=True)
-def _add(dst, src, L):
+@numba.njit(cache=True, inline="always")
+def _add(dst, rd, src, rs, used):
+    """dst[rd] += src[rs] over ``used`` 62-bit limbs (rows of 2-D limb arrays)."""
+    if used == 1:  # the caller guarantees the sum fits one limb
+        dst[rd, 0] += src[rs, 0]
+        return
     carry = 0
-    for j in range(L):
-        s = dst[j] + src[j] + carry
-        dst[j] = s & 0x3FFFFFFFFFFFFFFF
+    for j in range(used):
+        s = dst[rd, j] + src[rs, j] + carry
+        dst[rd, j] = s & 0x3FFFFFFFFFFFFFFF
         carry = s >> 62
 
 
-@numba.njit(cache=True)
-def _sub(dst, a, b, L):
+@numba.njit(cache=True, inline="always")
+def _sub(dst, rd, a, ra, b, rb, used):
+    """dst[rd] = a[ra] - b[rb] over ``used`` limbs (the caller guarantees a >= b)."""
     borrow = 0
-    for j in range(L):
-        s = a[j] - b[j] - borrow
+    for j in range(used):
+        s = a[ra, j] - b[rb, j] - borrow
         if s < 0:
             s += 0x4000000000000000
             borrow = 1
         else:
             borrow = 0
-        dst[j] = s
+        dst[rd, j] = s
 
 
 @numba.njit(cache=True)
 def _banzhaf_kernel(weights, distinct, q, L):
-    """Swings of a player of each distinct weight, as limbs (players of weight 0 excluded)."""
+    """Swings of a player of each distinct weight, as limbs (players of weight 0 excluded).
+
+    ``c[w]`` counts coalitions of weight ``w < q``. After j players every count is at most
+    2^j, so only ``j // 62 + 1`` limbs are touched.
+    """
     c = np.zeros((q, L), dtype=np.int64)
     c[0, 0] = 1
+    done = 0
     for wi in weights:
+        done += 1
+        used = min(L, done // 62 + 1)
         if wi < q:
             for w in range(q - 1, wi - 1, -1):
-                _add(c[w], c[w - wi], L)
+                _add(c, w, c, w - wi, used)
+    used = min(L, weights.size // 62 + 1)
     out = np.zeros((distinct.size, L), dtype=np.int64)
     cm = np.zeros((q, L), dtype=np.int64)
     for d in range(distinct.size):
         wi = distinct[d]
         if wi >= q:  # every losing coalition of the others becomes winning with i
             for w in range(q):
-                _add(out[d], c[w], L)
+                _add(out, d, c, w, used)
             continue
         for w in range(q):
             if w < wi:
                 cm[w] = c[w]
             else:
-                _sub(cm[w], c[w], cm[w - wi], L)
+                _sub(cm, w, c, w, cm, w - wi, used)
         for w in range(q - wi, q):
-            _add(out[d], cm[w], L)
+            _add(out, d, cm, w, used)
     return out
 
 
 @numba.njit(cache=True)
-def _shapley_kernel(weights, distinct, q, L, kmax):
-    """Swings by coalition size for each distinct positive weight: shape (D, kmax, L)."""
-    c = np.zeros((kmax, q, L), dtype=np.int64)
-    c[0, 0, 0] = 1
+def _shapley_kernel(weights, distinct, q, L, kmax, n_all):
+    """Swings by coalition size for each distinct positive weight: shape (D * kmax, L).
+
+    Row ``k * q + w`` of ``c`` counts coalitions of size ``k`` and weight ``w < q``.
+    """
+    c = np.zeros((kmax * q, L), dtype=np.int64)
+    c[0, 0] = 1
     top = 0
+    done = 0
     for wi in weights:
+        done += 1
+        used = min(L, done // 62 + 1)
         if wi < q:
             top = min(top + 1, kmax - 1)
             for k in range(top, 0, -1):
                 for w in range(q - 1, wi - 1, -1):
-                    _add(c[k, w], c[k - 1, w - wi], L)
-    out = np.zeros((distinct.size, kmax, L), dtype=np.int64)
-    cm = np.zeros((kmax, q, L), dtype=np.int64)
+                    _add(c, k * q + w, c, (k - 1) * q + w - wi, used)
+    used = min(L, n_all // 62 + 1)
+    out = np.zeros((distinct.size * kmax, L), dtype=np.int64)
+    cm = np.zeros((kmax * q, L), dtype=np.int64)
     for d in range(distinct.size):
         wi = distinct[d]
         for k in range(kmax):
             for w in range(q):
+                r = k * q + w
                 if wi >= q or k == 0 or w < wi:
-                    cm[k, w] = c[k, w]
+                    for j in range(used):
+                        cm[r, j] = c[r, j]
                 else:
-                    _sub(cm[k, w], c[k, w], cm[k - 1, w - wi], L)
+                    _sub(cm, r, c, r, cm, r - q - wi, used)
             for w in range(max(0, q - wi), q):
-                _add(out[d, k], cm[k, w], L)
+                _add(out, d * kmax + k, cm, k * q + w, used)
     return out
 
 
@@ -269,7 +291,8 @@ def shapley_shubik(weights: Sequence[int], quota: float, *,
         raise InputError(f"exact Shapley-Shubik for {n} players and quota {q} needs "
                          f"{need / 1e9:.1f} GB (limit {_SHAPLEY_MEMORY / 1e9:.1f} GB)")
     distinct = np.unique(np.asarray([w for w in ws if w > 0], dtype=np.int64))
-    limbs = _shapley_kernel(np.asarray(small, dtype=np.int64), distinct, q, L, kmax)
+    limbs = _shapley_kernel(np.asarray(small, dtype=np.int64), distinct, q, L, kmax, n)
+    limbs = limbs.reshape(distinct.size, kmax, L)
     fact = [math.factorial(k) for k in range(n + 1)]
     value = {}
     for w, rows in zip(distinct, limbs, strict=True):
