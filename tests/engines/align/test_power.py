@@ -81,12 +81,18 @@ def test_large_game_exact_no_overflow():
     assert np.all(np.diff(vals) >= -1e-15)
 
 
-def test_shapley_symmetric_game_closed_form():
-    # n equal players, simple majority: each has 1/n
-    n = 41
+@pytest.mark.parametrize("n", [41, 61, 63, 125, 187])  # around the 62-bit limb boundaries
+def test_symmetric_game_closed_form(n):
+    # n equal players, simple majority: each has Shapley-Shubik 1/n ...
     assert shapley_shubik([1] * n, n // 2 + 1, exact=True) == [Fraction(1, n)] * n
-    # Banzhaf swings of a symmetric majority: C(n-1, (n-1)/2)
+    # ... and C(n-1, (n-1)/2) Banzhaf swings; with 2 heavy players the counts mix limbs
     assert banzhaf_swings([1] * n, n // 2 + 1)[0] == math.comb(n - 1, (n - 1) // 2)
+    w = [1] * (n - 2) + [3, 5]
+    q = sum(w) // 2 + 1
+    swings = banzhaf_swings(w, q)
+    light = sum(math.comb(n - 3, j) * sum(1 for a in (0, 3) for b in (0, 5)
+                                           if j + a + b == q - 1) for j in range(n - 2))
+    assert swings[0] == light
 
 
 def test_minimal_winning_coalitions():

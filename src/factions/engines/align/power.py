@@ -51,7 +51,8 @@ def _game(weights, quota) -> tuple[list[int], int]:
 
 
 def _limbs(n: int) -> int:
-    return n // _BITS + 2
+    """Limbs for counts up to 2^n."""
+    return n // _BITS + 1
 
 
 def _to_int(limbs) -> int:
@@ -140,19 +141,20 @@ def _shapley_kernel(weights, distinct, q, L, kmax, n_all):
                     _add(c, k * q + w, c, (k - 1) * q + w - wi, used)
     used = min(L, n_all // 62 + 1)
     out = np.zeros((distinct.size * kmax, L), dtype=np.int64)
-    cm = np.zeros((kmax * q, L), dtype=np.int64)
+    cm = np.zeros((2 * q, L), dtype=np.int64)  # layers k and k - 1 of the quotient
     for d in range(distinct.size):
         wi = distinct[d]
         for k in range(kmax):
+            cur, prev = (k % 2) * q, ((k + 1) % 2) * q
             for w in range(q):
                 r = k * q + w
                 if wi >= q or k == 0 or w < wi:
                     for j in range(used):
-                        cm[r, j] = c[r, j]
+                        cm[cur + w, j] = c[r, j]
                 else:
-                    _sub(cm, r, c, r, cm, r - q - wi, used)
+                    _sub(cm, cur + w, c, r, cm, prev + w - wi, used)
             for w in range(max(0, q - wi), q):
-                _add(out, d * kmax + k, cm, k * q + w, used)
+                _add(out, d * kmax + k, cm, cur + w, used)
     return out
 
 
@@ -257,7 +259,7 @@ def shapley_shubik(weights: Sequence[int], quota: float, *,
     ------
     InputError
         Bad weights or quota, or a game whose exact table would exceed 1.5 GB
-        (``n * q * n/62`` limbs); the message gives the size.
+        (``kmax * q * (n/62 + 1)`` limbs of 8 bytes); the message gives the size.
 
     Notes
     -----
@@ -286,7 +288,7 @@ def shapley_shubik(weights: Sequence[int], quota: float, *,
         kmax += 1
     kmax = kmax + 1
     L = _limbs(n)
-    need = 2 * kmax * q * L * 8
+    need = (kmax + 2) * q * L * 8
     if need > _SHAPLEY_MEMORY:
         raise InputError(f"exact Shapley-Shubik for {n} players and quota {q} needs "
                          f"{need / 1e9:.1f} GB (limit {_SHAPLEY_MEMORY / 1e9:.1f} GB)")
