@@ -188,3 +188,19 @@ def test_workers_report_this_version(client):
 
     found = check_workers(client)
     assert len(found) == 2 and set(found.values()) == {factions.__version__}
+
+
+def test_sweep_report_files(sc, client, tmp_path):
+    from factions.run.sweep_report import write_sweep_report
+
+    vary = parse_varies([f"{LEGIT}=uniform(0.3,0.6)"])
+    res = sweep(sc, engine_names=["digest"], runs=5, vary=vary, seed=9, out_dir=tmp_path,
+                scheduler=client)
+    files = write_sweep_report(sc, res, tmp_path / "report")
+    assert {"summary", "claims", "fan:digest.forces.occ_troops"} <= set(files)
+    assert all(p.exists() and p.stat().st_size > 0 for p in files.values())
+    claims = pd.read_csv(files["claims"]).set_index("claim")
+    assert claims.loc["surge_more_troops", "p_holds"] == 1.0
+    summary = pd.read_csv(files["summary"])
+    assert set(summary["scenario"]) == {"historical", "no_surge", "rupture"}
+    assert (summary["n"] == 5).all()
