@@ -127,3 +127,13 @@ def test_progress_callback_does_not_change_results():
     b = simulate("I", {"width": 20, "height": 20}, 120, seed=3)
     assert a.series.equals(b.series)
     assert seen[-1] == (120, 120) and len(seen) == 3
+
+
+def test_schedule_values_are_coerced_like_parameters():
+    a = simulate("I", {"width": 20, "height": 20}, 30, seed=2,
+                 schedule=[(10, "movement", "false"), (10, "vision", "2")])
+    b = simulate("I", {"width": 20, "height": 20}, 30, seed=2,
+                 schedule=[(10, "movement", False), (10, "vision", 2)])
+    assert a.series.equals(b.series)
+    empty = simulate("II", {"width": 20, "height": 20}, 0, seed=2)
+    assert len(empty.series) == 0 and empty.snapshot.shape == (20, 20)

@@ -70,6 +70,7 @@ def _normalise_schedule(schedule: Any, model: str) -> dict[int, dict[str, Any]]:
     for entry in items:
         try:
             tick, name, value = entry
+            tick = int(tick)
         except (TypeError, ValueError):
             raise InputError(f"schedule entries are (tick, name, value); got {entry!r}") from None
         if name not in SCHEDULABLE:
@@ -149,8 +150,9 @@ def simulate(model: str = "I", params: Mapping[str, Any] | None = None, ticks: i
     model = str(model).upper()
     p = validate_params(model, params)
     sched = _normalise_schedule(schedule, model)
-    for changes in sched.values():  # each change must be a valid value of its parameter
-        validate_params(model, {**(params or {}), **changes})
+    for tick, changes in sched.items():  # validate and coerce each change ("false" -> False)
+        checked = validate_params(model, {**(params or {}), **changes})
+        sched[tick] = {name: checked[name] for name in changes}
     if int(ticks) < 0:
         raise InputError(f"ticks must be >= 0; got {ticks!r}")
     rng = np.random.default_rng(seed)
@@ -183,7 +185,7 @@ def simulate(model: str = "I", params: Mapping[str, Any] | None = None, ticks: i
 
 def _apply(sim: Simulator, changes: dict[str, Any], model: str, n_cells: int) -> None:
     for name, value in changes.items():
-        v = float(value) if name != "movement" else bool(value)
+        v = float(value)
         if name == "legitimacy":
             sim.set(legitimacy=v)
         elif name in ("legitimacy_a", "legitimacy_b"):
@@ -191,12 +193,10 @@ def _apply(sim: Simulator, changes: dict[str, Any], model: str, n_cells: int) ->
             legit[0 if name.endswith("a") else min(1, sim.n_groups - 1)] = v
             sim.set(legitimacy=legit)
         elif name in ("cop_density", "peacekeeper_density"):
-            if not 0.0 <= v <= 1.0:
-                raise InputError(f"schedule: {name} = {v} must lie in [0, 1]")
             key = "n_cops" if name == "cop_density" else "n_peacekeepers"
             sim.set(**{key: int(round(v * n_cells))})
         else:
-            sim.set(**{name: type(sim.p[name])(value)})
+            sim.set(**{name: value})
 
 
 def _series(sim: Simulator, model: str, forces: np.ndarray) -> pd.DataFrame:
