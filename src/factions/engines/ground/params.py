@@ -27,8 +27,8 @@ from factions.errors import InputError
 
 NEIGHBOURHOODS = ("von_neumann", "moore", "lateral", "euclidean")
 ROUNDINGS = ("floor", "round", "none")
-#: Largest lattice accepted (cells). About 60 bytes of state per cell and agent slot are
-#: allocated, so 25 million cells need ~3 GB; beyond that we refuse instead of swapping.
+#: Largest lattice accepted (cells). About 105 bytes of state per cell are allocated (two
+#: agent slots per cell), so 25 million cells need ~2.6 GB; beyond that we refuse.
 MAX_CELLS = 25_000_000
 
 

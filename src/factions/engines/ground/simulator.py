@@ -55,8 +55,8 @@ class Simulator:
 
     Notes
     -----
-    Memory: about 55 bytes per site (two agent slots per site are reserved so that
-    jailed agents and added forces always fit).
+    Memory: about 105 bytes per site: two 48-byte agent slots per site (so that jailed
+    agents and added forces always fit) and 9 bytes for the lattice.
     """
 
     def __init__(
