@@ -204,3 +204,20 @@ def test_sweep_report_files(sc, client, tmp_path):
     summary = pd.read_csv(files["summary"])
     assert set(summary["scenario"]) == {"historical", "no_surge", "rupture"}
     assert (summary["n"] == 5).all()
+
+
+def test_ground_engine_ensemble(sc, client, tmp_path):
+    opts = {"ground": {"grid": 20, "seeds": 1, "ticks_per_month": 3, "burn_in": 5}}
+    vary = parse_varies(["ground.kill_scale=uniform(0.1,0.3)"])
+    res = sweep(sc, ["historical", "no_surge"], ["ground", "digest"], runs=4, vary=vary,
+                seed=3, out_dir=tmp_path, scheduler=client, options=opts)
+    tasks = pd.Series([t.engine for t in res.plan.tasks]).value_counts()
+    # the digest does not see ground's option: one task per scenario, not per run
+    assert tasks["ground"] == 8 and tasks["digest"] == 2
+    ens = res.ensemble()
+    act = ens[(ens["metric"] == "ground.activity") & (ens["scenario"] == "historical")]
+    per_run = act.groupby("run")["value"].sum()
+    assert len(per_run) == 4 and per_run.nunique() == 4  # seeds differ
+    assert set(ens.loc[ens["engine"] == "ground", "metric"]) >= {"ground.deaths",
+                                                                 "ground.activity"}
+    assert ens[ens["engine"] == "digest"].groupby(["scenario", "run"]).ngroups == 8
