@@ -7,7 +7,7 @@ in vision kills one this tick; Epstein's Model II is 1 between the two groups), 
 and cloning.
 
 Internal functions trust their inputs (validated in :mod:`.params`); state lives in the
-plain arrays of :class:`~factions.engines.ground.state.Lattice`.
+plain arrays owned by :class:`~factions.engines.ground.simulator.Simulator`.
 
 Agent kinds: ``0`` citizen, ``1`` cop, ``2`` peacekeeper. ``grid[cell]`` is the slot of
 the agent on that site or ``-1``; jailed citizens have ``pos == -1`` (off the lattice).
@@ -162,7 +162,7 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, hard,
     ``code`` mirrors the lattice as site codes (see :func:`snapshot`) so that scanning a
     neighbourhood reads one small contiguous array; it is kept in step with ``grid``.
     A neighbourhood is scanned once to count (cops, own actives, targets, empty sites);
-    a random target or empty site is then found by a second, partial scan.
+    a random target or empty site is then drawn by :func:`_pick`.
     """
     np.random.seed(seed)
     height = grid.size // width
