@@ -207,6 +207,22 @@ def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]
     ------
     EngineError
         Bad options (unknown name, bad value, grid too large).
+
+    Notes
+    -----
+    Each replicate runs Epstein's rules (citizens: ``G = H (1 - L_g)``, ``P = 1 -
+    exp(-k floor(C/A))``, active iff ``G - R P > T``; forces arrest a random active in
+    vision; actives of ``g`` kill a member of ``h`` in vision with probability
+    ``targets[g, h]``) with random asynchronous activation on a torus, ``burn_in`` ticks
+    and then ``ticks_per_month`` ticks per month, the parameters of each month coming from
+    :func:`~factions.engines.ground.mapping.plan_from_timeline`. Cost: O(seeds x months x
+    ticks_per_month x agents x sites in vision).
+
+    References
+    ----------
+    .. [1] Epstein, J. M. (2002). Modeling civil violence: An agent-based computational
+       approach. PNAS 99(suppl. 3), 7243-7250.
+    .. [2] Iraq Body Count monthly deaths (scenario observation ``ibc_deaths``).
     """
     o = parse_options(options)
     tl = scenario.timeline(scenario_id)

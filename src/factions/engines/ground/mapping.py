@@ -119,7 +119,42 @@ def _power(scenario) -> str | None:
 
 
 def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float) -> LatticePlan:
-    """Lattice parameters for every month of ``tl`` (a ``Timeline``); see module docs."""
+    """Lattice parameters for every month of a scenario timeline (see the module docs).
+
+    Parameters
+    ----------
+    scenario : factions.scenario.Scenario
+    tl : factions.scenario.Timeline
+        ``scenario.timeline(scenario_id)``: the shocks already applied.
+    cop_density : float
+        Density of all security forces (government's + intervening state's) in the first
+        month; later months scale with the forces' size.
+    kill_scale : float
+        Kill probability of an active, fully engaged agent facing a fully hostile group.
+
+    Returns
+    -------
+    LatticePlan
+        Groups, the intervening power and a months x parameters frame with columns
+        ``legitimacy_<g>``, ``allowed_<g>``, ``engaged_<g>``, ``target_<g>_<h>``,
+        ``cop_density`` and ``peacekeeper_density``.
+
+    Raises
+    ------
+    EngineError
+        The scenario has no populations.
+
+    Notes
+    -----
+    ``L_g`` enters Epstein's grievance ``G = H (1 - L_g)``; ``target_<g>_<h>`` is the
+    Model II kill probability (1 in Epstein's two-group runs). The mapping is a modelling
+    choice, documented in ``docs/models/ground.md``; it is not fitted to data.
+
+    References
+    ----------
+    .. [1] Epstein, J. M. (2002). Modeling civil violence: An agent-based computational
+       approach. PNAS 99(suppl. 3), 7243-7250.
+    """
     groups = _groups(scenario)
     power = _power(scenario)
     kinds = {a.id: a.kind for a in scenario.actors}

@@ -56,7 +56,13 @@ class Simulator:
     Notes
     -----
     Memory: about 105 bytes per site: two 48-byte agent slots per site (so that jailed
-    agents and added forces always fit) and 9 bytes for the lattice.
+    agents and added forces always fit) and 9 bytes for the lattice. The rules are those
+    of :func:`~factions.engines.ground.models.simulate` (Epstein 2002, Models I and II).
+
+    References
+    ----------
+    .. [1] Epstein, J. M. (2002). Modeling civil violence: An agent-based computational
+       approach. PNAS 99(suppl. 3), 7243-7250.
     """
 
     def __init__(
