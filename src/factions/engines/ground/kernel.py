@@ -16,7 +16,8 @@ Per-tick counters ``counts[t, g, :]`` are, in order, :data:`COUNT_COLUMNS`.
 
 from __future__ import annotations
 
-__all__ = ["COUNT_COLUMNS", "run_ticks", "populate", "set_force", "snapshot", "repad"]
+__all__ = ["COUNT_COLUMNS", "run_ticks", "populate", "set_force", "snapshot", "repad",
+           "flag_table", "decide", "clone", "tally"]
 
 import numpy as np
 from numba import njit
@@ -154,6 +155,80 @@ def _site(o, x, y, dx, dy, width, height):
 
 
 @njit(cache=True)
+def flag_table(targets):
+    """``tab[g, code]``: packed flags a citizen of ``g`` sees on a site (cop or peacekeeper,
+    active of its own group, member of a targeted group, empty); the last row is the
+    forces' view (active citizen of any group = target, empty)."""
+    n_groups = targets.shape[0]
+    tab = np.zeros((n_groups + 1, 4 + 2 * n_groups), np.int64)
+    for g in range(n_groups + 1):
+        tab[g, 0] = _EMP
+        if g < n_groups:
+            tab[g, 1] = _COP
+            tab[g, 2] = _COP
+        for h in range(n_groups):
+            for a in range(2):
+                if g == n_groups:
+                    tab[g, 3 + 2 * h + a] = _TAR * a
+                else:
+                    tab[g, 3 + 2 * h + a] = (_ACT if (h == g and a == 1) else 0) + (
+                        _TAR if targets[g, h] > 0.0 else 0)
+    return tab
+
+
+@njit(cache=True)
+def decide(i, g, n_cops, n_act, hard, risk, legit, allowed, threshold, k, rounding):
+    """Epstein's rule: active iff ``H (1 - L_g) - R (1 - exp(-k [C/A])) > T``."""
+    ratio = n_cops / n_act
+    if rounding == 0:
+        ratio = np.floor(ratio)
+    elif rounding == 1:
+        ratio = np.rint(ratio)
+    p_arrest = 1.0 - np.exp(-k * ratio)
+    grievance = hard[i] * (1.0 - legit[g])
+    return allowed[g] != 0 and (grievance - risk[i] * p_arrest > threshold)
+
+
+@njit(cache=True)
+def clone(i, t, s, width, height, grid, code, geo, kind, group, pos, hard, risk, active, jail,
+          age, born, alive, meta, free, counts):
+    """Model II reproduction into a random empty von Neumann neighbour of agent ``i``."""
+    x = pos[i] % width
+    y = pos[i] // width
+    empt = np.empty(4, np.int64)
+    n_emp = 0
+    for o in range(4):
+        xx = _wrap(x + (1 if o == 0 else (-1 if o == 1 else 0)), width)
+        yy = _wrap(y + (1 if o == 2 else (-1 if o == 3 else 0)), height)
+        c = yy * width + xx
+        if grid[c] < 0:
+            empt[n_emp] = c
+            n_emp += 1
+    if n_emp > 0:
+        b = _new_slot(meta, free, alive)
+        if b >= 0:
+            c = empt[np.random.randint(0, n_emp)]
+            _init_citizen(b, c, group[i], t, grid, code, geo, kind, group, pos, hard, risk,
+                          active, jail, age, born, alive)
+            counts[s, group[i], 5] += 1
+
+
+@njit(cache=True)
+def tally(s, meta, alive, kind, group, pos, active, counts):
+    """End-of-tick counts: population, jailed, active, quiescent per group."""
+    for i in range(meta[0]):
+        if alive[i] and kind[i] == 0:
+            g = group[i]
+            counts[s, g, 7] += 1
+            if pos[i] < 0:
+                counts[s, g, 1] += 1
+            elif active[i]:
+                counts[s, g, 0] += 1
+            else:
+                counts[s, g, 2] += 1
+
+
+@njit(cache=True)
 def run_ticks(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, hard, risk, active,
               jail, age, born, alive, meta, free, legit, allowed, targets, threshold, k, jmax,
               movement, rounding, clone_p, max_age, cdx, cdy, kdx, kdy, counts, kills):
@@ -170,25 +245,7 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, hard,
     cflat = cdy * pw + cdx
     kflat = kdy * pw + kdx
     n_groups = legit.size
-    # tab[g, code]: packed flags seen by a citizen of g (cop or peacekeeper, active of own
-    # group, member of a targeted group, empty); row n_groups is the cops' view (active
-    # citizen of any group = target, empty).
-    tab = np.zeros((n_groups + 1, 4 + 2 * n_groups), np.int64)
-    for g in range(n_groups + 1):
-        tab[g, 0] = _EMP
-        if g < n_groups:
-            tab[g, 1] = _COP
-            tab[g, 2] = _COP
-        for h in range(n_groups):
-            for a in range(2):
-                if g == n_groups:
-                    tab[g, 3 + 2 * h + a] = _TAR * a
-                else:
-                    tab[g, 3 + 2 * h + a] = (_ACT if (h == g and a == 1) else 0) + (
-                        _TAR if targets[g, h] > 0.0 else 0)
-    rdx = np.array([1, -1, 0, 0])
-    rdy = np.array([0, 0, 1, -1])
-    empt = np.empty(4, np.int64)
+    tab = flag_table(targets)
     for s in range(n_ticks):
         t = t0 + s
         order = np.random.permutation(meta[0])
@@ -222,14 +279,8 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, hard,
                 n_act = 1 + ((acc >> 16) & _MASK)  # A counts the agent itself
                 n_tar = (acc >> 32) & _MASK
                 n_emp = (acc >> 48) & _MASK
-                ratio = n_cops / n_act
-                if rounding == 0:
-                    ratio = np.floor(ratio)
-                elif rounding == 1:
-                    ratio = np.rint(ratio)
-                p_arrest = 1.0 - np.exp(-k * ratio)
-                grievance = hard[i] * (1.0 - legit[g])
-                act = allowed[g] != 0 and (grievance - risk[i] * p_arrest > threshold)
+                act = decide(i, g, n_cops, n_act, hard, risk, legit, allowed, threshold, k,
+                             rounding)
                 active[i] = act
                 _put_xy(code, geo, x, y, 3 + 2 * g + (1 if act else 0))
                 if act and n_tar > 0:
@@ -274,31 +325,9 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, hard,
                 grid[c] = i
                 pos[i] = c
             if kind[i] == 0 and clone_p > 0.0 and np.random.random() < clone_p:
-                x = pos[i] % width
-                y = pos[i] // width
-                n_emp = 0
-                for o in range(4):
-                    c = _wrap(y + rdy[o], height) * width + _wrap(x + rdx[o], width)
-                    if grid[c] < 0:
-                        empt[n_emp] = c
-                        n_emp += 1
-                if n_emp > 0:
-                    b = _new_slot(meta, free, alive)
-                    if b >= 0:
-                        c = empt[np.random.randint(0, n_emp)]
-                        _init_citizen(b, c, group[i], t, grid, code, geo, kind, group, pos,
-                                      hard, risk, active, jail, age, born, alive)
-                        counts[s, group[i], 5] += 1
-        for i in range(meta[0]):
-            if alive[i] and kind[i] == 0:
-                g = group[i]
-                counts[s, g, 7] += 1
-                if pos[i] < 0:
-                    counts[s, g, 1] += 1
-                elif active[i]:
-                    counts[s, g, 0] += 1
-                else:
-                    counts[s, g, 2] += 1
+                clone(i, t, s, width, height, grid, code, geo, kind, group, pos, hard, risk,
+                      active, jail, age, born, alive, meta, free, counts)
+        tally(s, meta, alive, kind, group, pos, active, counts)
 
 
 @njit(cache=True)
