@@ -116,6 +116,19 @@ def contributions(graph: SignedGraph | nx.Graph, labels: np.ndarray,
         (each frustrated tie is split between its two ends, so shares sum to 1).
     ties : DataFrame
         ``a, b, sign, weight, frustrated, strain, unbalanced_triads``.
+
+    Notes
+    -----
+    Two complementary readings of imbalance: the ties an optimal partition frustrates (the
+    line index of balance [1]_) and the unbalanced triangles (odd number of negative ties)
+    an actor or tie belongs to [2]_. Cost O(m + number of triangles).
+
+    References
+    ----------
+    .. [1] Harary, F. (1959). On the measurement of structural balance. Behavioral
+       Science, 4(4), 316-323.
+    .. [2] Cartwright, D., & Harary, F. (1956). Structural balance: a generalization of
+       Heider's theory. Psychological Review, 63(5), 277-293.
     """
     g = as_signed_graph(graph)
     labels = np.asarray(labels)

@@ -217,10 +217,38 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any])
     and tie flips between consecutive snapshots; and Banzhaf and Shapley-Shubik power of
     the parties holding seats (quota a seat majority: 138 of 275 for the Iraqi Council).
 
+    Parameters
+    ----------
+    scenario : factions.scenario.Scenario
+        Validated scenario (not modified).
+    scenario_id : str
+        Which of its scenarios (shock sets) to run.
+    seed : int
+        Seed of the heuristics (used only for k-bloc problems beyond the exact size and for
+        time-limit fallbacks) and of nothing else: the engine is deterministic.
+    options : mapping
+        See :data:`OPTIONS`.
+
+    Returns
+    -------
+    AlignResult
+
     Raises
     ------
     EngineError
         Unknown option, month, scenario to compare, or a bad value.
+
+    Notes
+    -----
+    Models and equations: :func:`frustration`, :func:`k_blocs`, :func:`balance_score`,
+    :func:`optimal_partitions`, :func:`banzhaf`, :func:`shapley_shubik`.
+
+    References
+    ----------
+    .. [1] Aref, S., Mason, A. J., & Wilson, M. C. (2020). A modeling and computational
+       study of the frustration index in signed networks. Networks, 75(1), 95-110.
+    .. [2] Doreian, P., & Mrvar, A. (2015). Structural balance and signed international
+       relations. Journal of Social Structure, 16(2).
     """
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:

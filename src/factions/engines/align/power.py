@@ -178,6 +178,15 @@ def banzhaf_swings(weights: Sequence[int], quota: float) -> list[int]:
     ------
     InputError
         Negative or non-integer weights, no players, quota out of range.
+
+    Notes
+    -----
+    The generating-function recursion of :func:`banzhaf` (Notes there), in exact integers.
+
+    References
+    ----------
+    .. [1] Brams, S. J., & Affuso, P. J. (1976). Power and size: a new paradox. Theory and
+       Decision, 7, 29-56.
     """
     ws, q = _game(weights, quota)
     positive = [w for w in ws if w > 0]
@@ -329,6 +338,17 @@ def minimal_winning_coalitions(weights: Sequence[int], quota: float,
     ------
     InputError
         Bad game, ``len(names) != len(weights)`` or more than ``max_players`` players.
+
+    Notes
+    -----
+    A coalition S is minimal winning when ``w(S) >= q`` and ``w(S) - min_{i in S} w_i < q``
+    (removing its lightest member, hence any member, makes it lose). All ``2^n`` coalitions
+    are evaluated with vectorised numpy, O(2^n n).
+
+    References
+    ----------
+    .. [1] Riker, W. H. (1962). The Theory of Political Coalitions. Yale University Press
+       (minimal winning coalitions).
     """
     ws, q = _game(weights, quota)
     n = len(ws)

@@ -70,6 +70,16 @@ def optimal_partitions(graph: SignedGraph | nx.Graph, cap: int = 20,
     fixed at the index and the cut ``sum_{e in F} (1 - f_e) + sum_{e not in F} f_e >= 1``,
     where ``f_e`` is the (linear) frustration indicator of tie e. A tie frustrated in every
     optimum is frustrated by every closest balanced state: it is the predicted next break.
+    Each optimum costs one MIP solve, so the cost is ``cap`` times that of
+    :func:`frustration` on the whole (unreduced) graph.
+
+    References
+    ----------
+    .. [1] Aref, S., Dinh, L., Rezapour, R., & Diesner, J. (2020). Multilevel structural
+       evaluation of signed directed social networks based on balance theory. Scientific
+       Reports, 10, 15228 (ties frustrated in all optimal partitions).
+    .. [2] Balas, E., & Jeroslow, R. (1972). Canonical cuts on the unit hypercube. SIAM
+       Journal on Applied Mathematics, 23(1), 61-69 (no-good cuts).
     """
     g = as_signed_graph(graph)
     if int(cap) != cap or cap < 1:
