@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["AlignResult", "run_align", "scenario_graph", "OPTIONS", "match_blocs"]
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,11 +22,10 @@ from factions.engines.align.balance import (
 from factions.engines.align.frustration import frustration
 from factions.engines.align.graph import SignedGraph, signed_graph
 from factions.engines.align.kblocs import k_blocs
-from factions.engines.align.parliament import power_table
-from factions.engines.align.power import minimal_winning_coalitions
 from factions.engines.align.realign import optimal_partitions, realignment
+from factions.engines.align.tables import bloc_changes, council_power
 from factions.engines.base import METRIC_COLUMNS, EngineResult
-from factions.errors import EngineError, InputError
+from factions.errors import EngineError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -311,8 +310,8 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any])
     g_focus = cache[tuple(sorted(tl.relations_at(month)))][0]
     opt = optimal_partitions(g_focus, cap=cap, time_limit=time_limit)
     _, ties = contributions(g_focus, opt.labels[0], opt.strain)
-    moves, flips = _changes(snapshots, blocs, tl)
-    power, coalitions, power_monthly = _power(tl, month, snapshots, options.get("quota"))
+    moves, flips = bloc_changes(snapshots, blocs, tl)
+    power, coalitions, power_monthly = council_power(tl, month, snapshots, options.get("quota"))
     compare = _compare(scenario, options.get("compare"), g_focus, month, k, cap, rng)
     marks = [(s.month, s.id) for s in scenario.shocks
              if s.id in next((x.shocks for x in scenario.scenarios if x.id == scenario_id), [])]
@@ -334,69 +333,6 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any])
         triads=triad_census(g_focus), power=power, coalitions=coalitions, compare=compare,
         snapshot_ties=snapshot_ties, marks=marks, _bloc_sizes=sizes,
         _power_monthly=power_monthly)
-
-
-def _changes(snapshots: Sequence[str], blocs: pd.DataFrame, tl) -> tuple[pd.DataFrame, pd.DataFrame]:
-    moves, flips = [], []
-    for before, after in zip(snapshots, snapshots[1:], strict=False):
-        b = blocs[blocs.month == before].set_index("actor")["bloc"]
-        a = blocs[blocs.month == after].set_index("actor")["bloc"]
-        for actor in dict.fromkeys([*b.index, *a.index]):
-            x, y = b.get(actor), a.get(actor)
-            moves.append({"from_month": before, "to_month": after, "actor": actor,
-                          "bloc_before": x, "bloc_after": y,
-                          "moved": bool(x is not None and y is not None and x != y)})
-        rb = {(x, y): w for x, y, w in tl.relations_at(before)}
-        ra = {(x, y): w for x, y, w in tl.relations_at(after)}
-        for pair in dict.fromkeys([*rb, *ra]):
-            x, y = np.sign(rb.get(pair, 0.0)), np.sign(ra.get(pair, 0.0))
-            if x != y:
-                flips.append({"from_month": before, "to_month": after, "a": pair[0],
-                              "b": pair[1], "before": rb.get(pair, 0.0), "after": ra.get(pair, 0.0),
-                              "change": "appeared" if x == 0 else "vanished" if y == 0
-                              else "flipped"})
-    cols_m = ["from_month", "to_month", "actor", "bloc_before", "bloc_after", "moved"]
-    cols_f = ["from_month", "to_month", "a", "b", "before", "after", "change"]
-    moves_df = pd.DataFrame(moves, columns=cols_m)
-    moves_df[["bloc_before", "bloc_after"]] = moves_df[["bloc_before", "bloc_after"]].astype(
-        "Int64")
-    return moves_df, pd.DataFrame(flips, columns=cols_f)
-
-
-def _power(tl, month, snapshots, quota_option):
-    frames, monthly, coalitions = [], {"banzhaf": {}, "shapley_shubik": {}}, pd.DataFrame()
-    cache: dict[tuple, pd.DataFrame] = {}
-    for mo in tl.months:
-        actors = tl.actors_at(mo)
-        seats = actors["seats"].dropna()
-        seats = seats[seats > 0]
-        if seats.empty:
-            continue
-        key = tuple(seats.items())
-        if key not in cache:
-            total = int(seats.sum())
-            quota = total // 2 + 1 if quota_option is None else quota_option
-            try:
-                t = power_table(list(seats.index), [int(s) for s in seats], quota)
-            except InputError as exc:
-                raise EngineError(f"voting power at {mo}: {exc}") from None
-            t.insert(2, "quota", quota)
-            cache[key] = t
-        t = cache[key]
-        for r in t.itertuples():
-            monthly["banzhaf"][(mo, r.party)] = r.banzhaf
-            monthly["shapley_shubik"][(mo, r.party)] = r.shapley_shubik
-        if mo in snapshots or mo == month:
-            frames.append(t.assign(month=mo)[["month", *t.columns]])
-        if mo == month and len(t) <= 20:
-            mwc = minimal_winning_coalitions(t["seats"].tolist(), t["quota"].iloc[0],
-                                             names=t["party"].tolist())
-            seat = dict(zip(t["party"], t["seats"], strict=True))
-            coalitions = pd.DataFrame({
-                "month": mo, "coalition": [" + ".join(c) for c in mwc],
-                "parties": [len(c) for c in mwc], "seats": [sum(seat[p] for p in c) for c in mwc]})
-    power = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return power, coalitions, monthly
 
 
 def _compare(scenario, other, g_focus, month, k, cap, rng) -> dict[str, pd.DataFrame]:
