@@ -7,8 +7,8 @@ A sweep over ``runs`` replicas, a grid of points and random draws expands into
 (:func:`factions.run.distributions.draw_params`), shared by every named scenario, so that
 scenarios are compared under common random numbers.
 
-A task's key hashes everything its result depends on: the scenario content, the engine,
-its options, the named scenario, the parameters *that engine sees* (scenario parameters
+A task's key hashes everything its result depends on: the factions version, the scenario
+content, the engine, its options, the named scenario, the parameters *that engine sees* (scenario parameters
 and that engine's own options) and, for stochastic engines only, the seed. Replicas that
 need the same result share one task (e.g. a deterministic engine when only a stochastic
 engine's option varies), and a task already in the output directory is not run again.
@@ -86,7 +86,10 @@ def scenario_digest(scenario: Scenario) -> str:
 def task_key(digest: str, engine: str, scenario_id: str, params: Mapping, seed: int | None,
              options: Mapping) -> str:
     """Stable hash of a task (the same on every machine and Python run)."""
-    text = _canonical({"v": KEY_VERSION, "scenario_content": digest, "engine": engine,
+    from factions import __version__
+
+    text = _canonical({"v": KEY_VERSION, "factions": __version__,
+                       "scenario_content": digest, "engine": engine,
                        "scenario": scenario_id, "params": dict(params), "seed": seed,
                        "options": dict(options)})
     return hashlib.sha256(text.encode()).hexdigest()[:32]
