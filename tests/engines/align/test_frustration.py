@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factions.engines.align.frustration import blocks, frustration
-from factions.engines.align.graph import signed_graph
+from factions.engines.align.graph import read_edges_csv, signed_graph
 from factions.engines.align.heuristic import frustration_heuristic
 from factions.engines.align.mip import solve_and_model, solve_xor_model
 from factions.engines.align.reference import brute_force_frustration
@@ -125,3 +125,30 @@ def test_heuristic_is_deterministic():
     g = signed_graph(edges)
     a, b = frustration_heuristic(g, seed=7), frustration_heuristic(g, seed=7)
     assert a.value == b.value and np.array_equal(a.labels, b.labels)
+
+
+@st.composite
+def float_weighted_graphs(draw, max_nodes=7):
+    n = draw(st.integers(3, max_nodes))
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, min_size=2, max_size=len(pairs)))
+    return signed_graph([(a, b, draw(st.sampled_from([-1, 1])),
+                          draw(st.floats(0.05, 1.0, allow_nan=False))) for a, b in chosen],
+                        nodes=range(n))
+
+
+@FAST
+@given(float_weighted_graphs())
+def test_real_weights_equal_brute_force(g):
+    """Non-integer weights take the other stopping rule (relative gap, not value - bound < 1)."""
+    r = frustration(g)
+    assert r.status == "optimal"
+    assert r.value == pytest.approx(brute_force_frustration(g), abs=1e-7)
+    assert r.bound == pytest.approx(r.value, abs=1e-7)
+
+
+def test_edges_csv_to_frustration(tmp_path):
+    p = tmp_path / "e.csv"
+    p.write_text("from,to,sign\nA,B,1\nB,C,1\nA,C,-1\nC,D,-1\nD,A,1\n")
+    r = frustration(read_edges_csv(p))
+    assert r.value == 1 and r.status == "optimal"
