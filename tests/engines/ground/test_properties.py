@@ -23,7 +23,8 @@ def params(draw):
          "movement": draw(st.booleans()),
          "neighbourhood": draw(st.sampled_from(["von_neumann", "moore", "lateral",
                                                 "euclidean"])),
-         "arrest_rounding": draw(st.sampled_from(["floor", "round", "none"]))}
+         "arrest_rounding": draw(st.sampled_from(["floor", "round", "none"])),
+         "activation": draw(st.sampled_from(["async", "sync"]))}
     if model == "II":
         p["max_age"] = draw(st.integers(0, 30))
         p["clone_probability"] = draw(st.floats(0.0, 0.3))

@@ -65,6 +65,11 @@ PARAMETERS: tuple[Parameter, ...] = (
         "arrest_rounding", "-", "floor",
         "how C/A is made an integer: floor (Epstein's NetLogo), round (Mesa), none", str,
     ),
+    Parameter(
+        "activation", "-", "async",
+        "async: random asynchronous activation (Epstein); sync: optional fast mode, all "
+        "citizens decide on the tick's initial state, then act in random order", str,
+    ),
     Parameter("share_a", "-", 0.5, "Model II: share of citizens in group A", float, "II"),
     Parameter(
         "legitimacy_a", "L_A", None, "Model II: legitimacy of group B in A's eyes "
@@ -206,6 +211,8 @@ def _check_ranges(p: dict[str, Any]) -> None:
         raise bad("k", "cannot be negative")
     if p["neighbourhood"] not in NEIGHBOURHOODS:
         raise bad("neighbourhood", f"must be one of {', '.join(NEIGHBOURHOODS)}")
+    if p["activation"] not in ("async", "sync"):
+        raise bad("activation", "must be 'async' or 'sync'")
     if p["arrest_rounding"] not in ROUNDINGS:
         raise bad("arrest_rounding", f"must be one of {', '.join(ROUNDINGS)}")
 

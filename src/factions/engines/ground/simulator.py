@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from factions.engines.ground import kernel
+from factions.engines.ground import kernel, kernel_sync
 from factions.engines.ground.neighbourhood import offsets
 
 _SCALARS = (
@@ -29,6 +29,7 @@ _SCALARS = (
     "cop_vision",
     "neighbourhood",
     "arrest_rounding",
+    "activation",
 )
 
 
@@ -98,7 +99,8 @@ class Simulator:
         self.legit = np.asarray(legitimacy, dtype=np.float64).copy()
         self.allowed = np.ones(self.n_groups, np.uint8)
         self.targets = np.asarray(targets, dtype=np.float64).reshape(self.n_groups, self.n_groups)
-        self.p = {k: params[k] for k in _SCALARS}
+        self.p = {k: params.get(k, "async") if k == "activation" else params[k]
+                  for k in _SCALARS}
         self.code = np.zeros(0, np.int8)
         self._offsets()
         self.tick = 0
@@ -187,14 +189,16 @@ class Simulator:
                 raise KeyError(key)
 
     def advance(self, n_ticks: int) -> None:
-        """Run ``n_ticks`` ticks of random asynchronous activation."""
+        """Run ``n_ticks`` ticks (random asynchronous activation unless ``activation`` is
+        ``"sync"``, the optional fast mode of :mod:`.kernel_sync`)."""
         if n_ticks <= 0:
             return
         g = self.n_groups
         counts = np.zeros((n_ticks, g, len(kernel.COUNT_COLUMNS)), np.int64)
         kills = np.zeros((n_ticks, g, g), np.int64)
         p = self.p
-        kernel.run_ticks(
+        step = kernel_sync.run_ticks_sync if p.get("activation") == "sync" else kernel.run_ticks
+        step(
             self._seed(),
             self.tick,
             int(n_ticks),
