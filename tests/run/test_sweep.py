@@ -221,3 +221,21 @@ def test_ground_engine_ensemble(sc, client, tmp_path):
     assert set(ens.loc[ens["engine"] == "ground", "metric"]) >= {"ground.deaths",
                                                                  "ground.activity"}
     assert ens[ens["engine"] == "digest"].groupby(["scenario", "run"]).ngroups == 8
+
+
+def test_a_named_engine_that_refuses_the_scenario_fails_the_sweep(sc, client, tmp_path):
+    with pytest.raises(EngineError, match="engine 'displace' on scenario") as err:
+        sweep(sc, ["historical"], ["digest", "displace"], runs=1, out_dir=tmp_path,
+              scheduler=client, options={"displace": {"calibrate": False}})
+    assert "\n" not in str(err.value)
+
+
+def test_cluster_errors_are_retried_engine_bugs_are_not():
+    from distributed import KilledWorker
+
+    from factions.run.sweep import _infrastructure_error
+
+    assert _infrastructure_error(KilledWorker("k", "tcp://x", None))
+    assert _infrastructure_error(OSError("connection reset"))
+    assert not _infrastructure_error(ValueError("a bug in an engine"))
+    assert not _infrastructure_error(EngineError("bad option"))
