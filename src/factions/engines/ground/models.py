@@ -120,8 +120,8 @@ def simulate(model: str = "I", params: Mapping[str, Any] | None = None, ticks: i
     ``G = H (1 - L)``, risk aversion ``R ~ U(0,1)``, estimated arrest probability
     ``P = 1 - exp(-k floor(C/A))`` with ``C`` cops (and peacekeepers) and ``A`` actives
     (the agent itself included) within vision, net risk ``N = R P``; the agent is active iff
-    ``G - N > T``. The floor follows Epstein's own NetLogo code as published in the
-    Rebellion model of Wilensky (2004): with the continuous ratio the estimated risk falls
+    ``G - N > T``. The floor follows the NetLogo Rebellion model of Wilensky (2004), the
+    usual replication of the paper: with the continuous ratio the estimated risk falls
     smoothly as actives gather and replications (Mesa's example notes the same) find no
     punctuated equilibrium; the floor makes the risk drop to zero once actives outnumber
     cops locally, which lets outbursts ignite. ``arrest_rounding`` selects ``floor``

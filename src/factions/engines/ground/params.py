@@ -63,7 +63,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "arrest_rounding", "-", "floor",
-        "how C/A is made an integer: floor (Epstein's NetLogo), round (Mesa), none", str,
+        "how C/A is made an integer: floor (NetLogo Rebellion), round (Mesa), none", str,
     ),
     Parameter(
         "activation", "-", "async",
