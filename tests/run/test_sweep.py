@@ -115,6 +115,7 @@ def test_worker_killed_mid_sweep_loses_nothing(sc, client, tmp_path):
     res = sweep(sc, out_dir=tmp_path / "run", progress=kill_one, **kw)
     assert "killed" in seen and seen["at"] < res.plan.runs * 3 * 2
     client.wait_for_workers(2, timeout=60)
+    assert seen["killed"] not in client.scheduler_info()["workers"]  # it really died
     rows = read_results(res.out_dir)
     assert set(rows["key"]) == set(res.plan.keys)
     assert not rows.dropna(subset=["metric"]).duplicated(["key", "metric", "month"]).any()
@@ -210,7 +211,10 @@ def test_ground_engine_ensemble(sc, client, tmp_path):
     opts = {"ground": {"grid": 20, "seeds": 1, "ticks_per_month": 3, "burn_in": 5}}
     vary = parse_varies(["ground.kill_scale=uniform(0.1,0.3)"])
     res = sweep(sc, ["historical", "no_surge"], ["ground", "digest"], runs=4, vary=vary,
-                seed=3, out_dir=tmp_path, scheduler=client, options=opts)
+                seed=3, out_dir=tmp_path / "a", scheduler=client, options=opts)
+    again = sweep(sc, ["historical", "no_surge"], ["ground", "digest"], runs=4, vary=vary,
+                  seed=3, out_dir=tmp_path / "b", scheduler=client, options=opts)
+    pd.testing.assert_frame_equal(read_results(tmp_path / "a"), read_results(tmp_path / "b"))
     tasks = pd.Series([t.engine for t in res.plan.tasks]).value_counts()
     # the digest does not see ground's option: one task per scenario, not per run
     assert tasks["ground"] == 8 and tasks["digest"] == 2
