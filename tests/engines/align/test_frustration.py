@@ -152,3 +152,18 @@ def test_edges_csv_to_frustration(tmp_path):
     p.write_text("from,to,sign\nA,B,1\nB,C,1\nA,C,-1\nC,D,-1\nD,A,1\n")
     r = frustration(read_edges_csv(p))
     assert r.value == 1 and r.status == "optimal"
+
+
+def test_solver_writes_nothing_on_stdout():
+    """HiGHS prints a banner on stdout at first construction; it must not reach stdout
+    (the CLI's --json output would be corrupted)."""
+    import subprocess
+    import sys
+
+    code = ("from factions.engines.align import frustration, signed_graph; "
+            "r = frustration(signed_graph([('a','b',1),('b','c',1),('a','c',-1)])); "
+            "assert r.value == 1")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == ""

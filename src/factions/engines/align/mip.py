@@ -8,6 +8,9 @@ from __future__ import annotations
 
 __all__ = ["MipSolution", "solve_and_model", "solve_xor_model", "triangles"]
 
+import ctypes
+import os
+import sys
 from dataclasses import dataclass
 
 import highspy
@@ -24,6 +27,32 @@ class MipSolution:
     value: float
     bound: float
     status: str
+
+
+_BANNER_REDIRECTED = False
+
+
+def _highs() -> highspy.Highs:
+    """A new ``Highs``; the first one is built with stdout sent to stderr, because HiGHS
+    prints its banner on stdout when first constructed (before ``output_flag`` can be set),
+    which would corrupt ``--json`` output of the CLI."""
+    global _BANNER_REDIRECTED
+    if _BANNER_REDIRECTED:
+        return highspy.Highs()
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        h = highspy.Highs()
+        try:  # flush C stdio buffers while fd 1 still points at stderr
+            ctypes.CDLL(None).fflush(None)
+        except (OSError, TypeError, AttributeError):
+            pass
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    _BANNER_REDIRECTED = True
+    return h
 
 
 class _Model:
@@ -51,7 +80,7 @@ class _Model:
 
     def solve(self, start: np.ndarray | None, time_limit: float | None, abs_gap: float,
               seed: int = 0) -> tuple[np.ndarray | None, float, float, str]:
-        h = highspy.Highs()
+        h = _highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("random_seed", int(seed))
         h.setOptionValue("mip_rel_gap", 0.0)
