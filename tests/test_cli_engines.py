@@ -65,3 +65,25 @@ def test_displace_without_violence_series(small_path, capsys):
     assert main(["displace", str(small_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ")
+
+
+def test_ground_bare_model_json_is_reproducible(capsys):
+    argv = ["ground", "--model", "I", "--set", "legitimacy=0.8", "--set", "vision=3",
+            "--ticks", "30", "--seed", "5", "--json"]
+    assert main(argv) == 0
+    a = json.loads(capsys.readouterr().out)
+    assert main(argv) == 0
+    b = json.loads(capsys.readouterr().out)
+    assert a["series"] == b["series"] and len(a["series"]["active"]) == 30
+    assert a["params"]["legitimacy"] == 0.8
+
+
+def test_ground_bare_bad_parameter(capsys):
+    assert main(["ground", "--model", "I", "--set", "citizen_density=1.5"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "citizen_density" in err[0]
+
+
+def test_ground_set_without_model(capsys):
+    assert main(["ground", "--set", "vision=3"]) == 2
+    assert "--set is for the bare model" in capsys.readouterr().err

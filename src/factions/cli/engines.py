@@ -179,3 +179,69 @@ def displace(file: FileArg = None, scenario: ScenarioOpt = None, out_dir: OutOpt
     opts = _engine_options("displace", option)
     _run_engine("displace", file, scenario, seed, opts, out_dir, as_json,
                 ("ard", "hindcast", "parameters"))
+
+
+@app.command()
+def ground(file: FileArg = None, scenario: ScenarioOpt = None,
+           seeds: Annotated[int | None, typer.Option(help="replicate runs averaged per scenario")] = None,
+           grid: Annotated[tuple[int, int] | None, typer.Option(
+               help="lattice width and height, e.g. --grid 80 80")] = None,
+           model: Annotated[str | None, typer.Option(
+               help="bare model I or II without a scenario (with --set, --ticks)")] = None,
+           set_: Annotated[list[str] | None, typer.Option(
+               "--set", help="bare-model parameter NAME=VALUE (repeatable)")] = None,
+           ticks: Annotated[int, typer.Option(help="ticks of a bare-model run", min=1)] = 200,
+           out_dir: OutOpt = None, seed: SeedOpt = 0, option: OptionOpt = None,
+           as_json: JsonOpt = False):
+    """Epstein's civil-violence models I and II: on a scenario, or bare with --model."""
+    if model is not None:
+        if file is not None or scenario:
+            raise InputError("--model runs the bare model; do not give a scenario FILE or --scenario")
+        return _ground_bare(model, set_ or [], ticks, seed, out_dir, as_json)
+    if set_:
+        raise InputError("--set is for the bare model (with --model I|II); on a scenario use "
+                         "--option NAME=VALUE")
+    opts = _engine_options("ground", option, seeds=seeds,
+                           grid=f"{grid[0]}x{grid[1]}" if grid else None)
+    _run_engine("ground", file, scenario, seed, opts, out_dir, as_json, ("fit", "claims"))
+
+
+def _ground_bare(model: str, items: list[str], ticks: int, seed: int, out_dir, as_json: bool):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from factions.cli.app import err
+    from factions.engines.ground import parse_set, simulate
+    from factions.engines.ground.figures import grid_figure, run_figure
+
+    model = model.upper()
+    if model not in ("I", "II"):
+        raise InputError(f"--model must be I or II, got {model!r}")
+    checked = parse_set(items, model)  # validates every NAME=VALUE, naming the bad one
+    given = {str(i).partition("=")[0].strip().replace("-", "_") for i in items}
+    params = {k: v for k, v in checked.items() if k in given}
+    with Progress(TextColumn("ground model {task.fields[m]}"), BarColumn(), MofNCompleteColumn(),
+                  console=err, transient=True, disable=as_json) as prog:
+        task = prog.add_task("", total=ticks, m=model)
+        run = simulate(model, params, ticks=ticks, seed=seed,
+                       progress=lambda done, total: prog.update(task, completed=done))
+    s = run.series
+    summary = {"model": model, "seed": seed, "ticks": ticks,
+               "mean_active": float(s["active"].mean()), "max_active": int(s["active"].max()),
+               "mean_jailed": float(s["jailed"].mean()), "deaths": int(s["deaths"].sum())}
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        s.to_csv(out_dir / "series.csv", index=False)
+        run_figure(run).savefig(out_dir / "series.png", dpi=96)
+        groups = ["a", "b"] if model == "II" else ["citizens"]
+        grid_figure(run.snapshot, groups).savefig(out_dir / "grid.png", dpi=96)
+    if as_json:
+        _print_json({**summary, **run.to_dict()})
+        return
+    out.print(", ".join(f"{k}: {v:.4g}" if isinstance(v, float) else f"{k}: {v}"
+                        for k, v in summary.items()))
+    step = max(1, ticks // 20)
+    out.print(_table(f"Series (every {step} ticks)", s.iloc[::step][
+        [c for c in ("tick", "active", "jailed", "quiescent", "arrests", "deaths") if c in s]],
+        max_rows=25))
+    if out_dir is not None:
+        out.print(f"Wrote {out_dir / 'series.csv'}, series.png, grid.png")
