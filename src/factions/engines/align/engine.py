@@ -138,7 +138,9 @@ class AlignResult(EngineResult):
     def metrics(self) -> pd.DataFrame:
         m = self.monthly
         rows = []
-        for col in ("frustration", "balance", "triangle_balance"):
+        cols = ["frustration", "balance", "triangle_balance"]
+        cols += ["k_frustration"] if "k_frustration" in m else []
+        for col in cols:
             rows += [(col, mo, v) for mo, v in zip(m["month"], m[col], strict=True)]
         sizes = self._bloc_sizes
         rows += [(f"bloc_size.{a}", mo, float(v)) for (mo, a), v in sizes.items()]
@@ -321,7 +323,9 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any])
         "balance": round(float(focus["balance"]), 3), "status": focus["status"],
         "blocs": {int(b): sorted(blocs[(blocs.month == month) & (blocs.bloc == b)].actor)
                   for b in sorted(blocs[blocs.month == month].bloc.unique())},
-        "strained_ties": [f"{r.a}-{r.b}" for r in ties.itertuples() if r.strain >= 1.0],
+        "strained_ties": int((ties["strain"] >= 1.0).sum()),
+        "next_breaks": [f"{r.a}-{r.b}" for r in ties[ties["strain"] >= 1.0].sort_values(
+            "weight", ascending=False).head(5).itertuples()],
         "optimal_partitions": len(opt.labels), "enumeration_complete": opt.complete,
     }
     if not power.empty:
