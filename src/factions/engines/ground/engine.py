@@ -37,12 +37,15 @@ OPTIONS = {
     "threshold": "activation threshold T (default 0.1)",
     "k": "arrest constant k (default 2.3)",
     "max_jail_term": "J_max in ticks (default 30)",
-    "lifespan_months": "agents' maximum age in months; births replace them (default 40)",
+    "lifespan_months": "agents' maximum age in months, births balancing deaths by age "
+                       "(default 0: no ageing)",
+    "replace_killed": "replace each killed citizen by a newcomer of its group at a random "
+                      "empty site, so killing does not deplete the lattice (default true)",
 }
 _DEFAULTS = {"grid": (80, 80), "seeds": 3, "ticks_per_month": 10, "burn_in": 50,
              "model": "II", "citizen_density": 0.7, "cop_density": 0.04, "kill_scale": 0.15,
              "vision": 7, "cop_vision": 7, "threshold": 0.1, "k": 2.3, "max_jail_term": 30,
-             "lifespan_months": 40}
+             "lifespan_months": 0, "replace_killed": True}
 
 
 def parse_options(options: Mapping[str, Any]) -> dict[str, Any]:
@@ -66,6 +69,12 @@ def parse_options(options: Mapping[str, Any]) -> dict[str, Any]:
             o[name] = int(o[name])
         for name in ("citizen_density", "cop_density", "kill_scale", "threshold", "k"):
             o[name] = float(o[name])
+        rk = o["replace_killed"]
+        if isinstance(rk, str):
+            if rk.strip().lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(f"replace_killed={rk!r}")
+            rk = rk.strip().lower() in ("true", "1", "yes")
+        o["replace_killed"] = bool(rk)
     except (TypeError, ValueError, IndexError) as exc:
         raise EngineError(f"ground: bad option value ({exc})") from None
     o["model"] = str(o["model"]).upper()
@@ -73,8 +82,8 @@ def parse_options(options: Mapping[str, Any]) -> dict[str, Any]:
         raise EngineError(f"ground: option model must be 'I' or 'II'; got {o['model']!r}")
     if o["seeds"] < 1 or o["ticks_per_month"] < 1 or o["burn_in"] < 0:
         raise EngineError("ground: seeds and ticks_per_month must be >= 1, burn_in >= 0")
-    if o["lifespan_months"] < 1 or not 0.0 <= o["kill_scale"] <= 1.0:
-        raise EngineError("ground: lifespan_months must be >= 1 and kill_scale in [0, 1]")
+    if o["lifespan_months"] < 0 or not 0.0 <= o["kill_scale"] <= 1.0:
+        raise EngineError("ground: lifespan_months must be >= 0 and kill_scale in [0, 1]")
     try:
         validate_params("II", {"width": o["grid"][0], "height": o["grid"][1],
                                "citizen_density": o["citizen_density"],
@@ -131,7 +140,7 @@ def _one_run(plan: LatticePlan, o: dict[str, Any], rng: np.random.Generator):
     max_age = o["lifespan_months"] * tpm
     # births balance natural deaths at the initial density (a site's 4 neighbours)
     full = o["citizen_density"] + o["cop_density"]
-    clone_p = min(1.0, 1.0 / (max_age * max(1e-9, 1.0 - full ** 4)))
+    clone_p = min(1.0, 1.0 / (max_age * max(1e-9, 1.0 - full ** 4))) if max_age else 0.0
     params = validate_params("II", {
         "width": w, "height": h, "citizen_density": o["citizen_density"],
         "vision": o["vision"], "cop_vision": o["cop_vision"], "threshold": o["threshold"],
@@ -143,6 +152,7 @@ def _one_run(plan: LatticePlan, o: dict[str, Any], rng: np.random.Generator):
                     round(plan.frame.at[first, "peacekeeper_density"] * n_cells), params,
                     plan.vector("legitimacy", first), targets, rng)
     sim.set(allowed=plan.vector("allowed", first))
+    sim.replace_killed = o["replace_killed"]
     sim.advance(o["burn_in"])
     for m in months:
         sim.set(legitimacy=plan.vector("legitimacy", m), allowed=plan.vector("allowed", m),

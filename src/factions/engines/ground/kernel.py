@@ -17,7 +17,7 @@ Per-tick counters ``counts[t, g, :]`` are, in order, :data:`COUNT_COLUMNS`.
 from __future__ import annotations
 
 __all__ = ["COUNT_COLUMNS", "run_ticks", "populate", "set_force", "snapshot", "repad",
-           "flag_table", "decide", "clone", "tally"]
+           "flag_table", "decide", "clone", "replace", "tally"]
 
 import numpy as np
 from numba import njit
@@ -214,6 +214,22 @@ def clone(i, t, s, width, height, grid, code, geo, kind, group, pos, hard, risk,
 
 
 @njit(cache=True)
+def replace(gv, t, s, grid, code, geo, kind, group, pos, hard, risk, active, jail, age, born,
+            alive, meta, free, counts):
+    """A newcomer of group ``gv`` (fresh ``H``, ``R``) at a random empty site; counted as a
+    birth. Used when killed agents are replaced (each agent stands for many people)."""
+    b = _new_slot(meta, free, alive)
+    c = _random_empty(grid)
+    if b >= 0 and c >= 0:
+        _init_citizen(b, c, gv, t, grid, code, geo, kind, group, pos, hard, risk, active,
+                      jail, age, born, alive)
+        counts[s, gv, 5] += 1
+    elif b >= 0:  # no empty site: give the slot back
+        free[meta[1]] = b
+        meta[1] += 1
+
+
+@njit(cache=True)
 def tally(s, meta, alive, kind, group, pos, active, counts):
     """End-of-tick counts: population, jailed, active, quiescent per group."""
     for i in range(meta[0]):
@@ -231,7 +247,8 @@ def tally(s, meta, alive, kind, group, pos, active, counts):
 @njit(cache=True)
 def run_ticks(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, hard, risk, active,
               jail, age, born, alive, meta, free, legit, allowed, targets, threshold, k, jmax,
-              movement, rounding, clone_p, max_age, cdx, cdy, kdx, kdy, counts, kills):
+              movement, rounding, clone_p, max_age, replace_killed, cdx, cdy, kdx, kdy, counts,
+              kills):
     """Advance ``n_ticks`` ticks; tick ``t0 + s`` writes ``counts[s]`` and ``kills[s]``.
 
     ``code`` mirrors the lattice as site codes (see :func:`snapshot`) so that scanning a
@@ -252,6 +269,7 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, hard,
         for i in order:
             if not alive[i] or born[i] == t:
                 continue
+            victim_group = -1
             if kind[i] == 0:
                 g = group[i]
                 flat, dx, dy = cflat, cdx, cdy
@@ -292,6 +310,7 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, hard,
                         n_emp += 1
                         kills[s, g, group[v]] += 1
                         counts[s, group[v], 4] += 1
+                        victim_group = group[v]
                         _remove(v, grid, code, geo, pos, alive, meta, free)
             else:
                 g = n_groups
@@ -327,6 +346,9 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, hard,
             if kind[i] == 0 and clone_p > 0.0 and np.random.random() < clone_p:
                 clone(i, t, s, width, height, grid, code, geo, kind, group, pos, hard, risk,
                       active, jail, age, born, alive, meta, free, counts)
+            if replace_killed and victim_group >= 0:
+                replace(victim_group, t, s, grid, code, geo, kind, group, pos, hard, risk,
+                        active, jail, age, born, alive, meta, free, counts)
         tally(s, meta, alive, kind, group, pos, active, counts)
 
 

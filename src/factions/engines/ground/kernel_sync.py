@@ -41,6 +41,7 @@ from factions.engines.ground.kernel import (
     clone,
     decide,
     flag_table,
+    replace,
     tally,
 )
 
@@ -90,7 +91,8 @@ def _decide_all(n, t, width, kind, group, pos, hard, risk, alive, born, legit, a
 @njit(cache=True)
 def run_ticks_sync(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, hard, risk,
                    active, jail, age, born, alive, meta, free, legit, allowed, targets,
-                   threshold, k, jmax, movement, rounding, clone_p, max_age, cdx, cdy, kdx,
+                   threshold, k, jmax, movement, rounding, clone_p, max_age, replace_killed, cdx,
+                   cdy, kdx,
                    kdy, counts, kills):
     """Same arguments and outputs as :func:`.kernel.run_ticks`; synchronous decisions."""
     np.random.seed(seed)
@@ -114,6 +116,7 @@ def run_ticks_sync(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, 
         for i in order:
             if not alive[i] or born[i] == t:
                 continue
+            victim_group = -1
             if kind[i] == 0:
                 g = group[i]
                 flat, dx, dy = cflat, cdx, cdy
@@ -145,6 +148,7 @@ def run_ticks_sync(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, 
                         if q >= 1.0 or np.random.random() < q:
                             kills[s, g, group[v]] += 1
                             counts[s, group[v], 4] += 1
+                            victim_group = group[v]
                             _remove(v, grid, code, geo, pos, alive, meta, free)
             else:
                 g = n_groups
@@ -176,4 +180,7 @@ def run_ticks_sync(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, 
             if kind[i] == 0 and clone_p > 0.0 and np.random.random() < clone_p:
                 clone(i, t, s, width, height, grid, code, geo, kind, group, pos, hard, risk,
                       active, jail, age, born, alive, meta, free, counts)
+            if replace_killed and victim_group >= 0:
+                replace(victim_group, t, s, grid, code, geo, kind, group, pos, hard, risk,
+                        active, jail, age, born, alive, meta, free, counts)
         tally(s, meta, alive, kind, group, pos, active, counts)

@@ -104,6 +104,8 @@ class Simulator:
         self.code = np.zeros(0, np.int8)
         self._offsets()
         self.tick = 0
+        #: replace each killed citizen by a newcomer of its group at a random empty site
+        self.replace_killed = False
         self._counts: list[np.ndarray] = []
         self._kills: list[np.ndarray] = []
         kernel.populate(
@@ -228,6 +230,7 @@ class Simulator:
             kernel._RND[p["arrest_rounding"]],
             float(p["clone_probability"]),
             int(p["max_age"]),
+            bool(self.replace_killed),
             self.cdx,
             self.cdy,
             self.kdx,
