@@ -153,3 +153,20 @@ def test_synchronous_variant_is_reproducible_and_agrees_without_interaction():
     assert np.array_equal(sync.active.to_numpy()[1:], asyn.active.to_numpy()[1:])
     r2 = simulate("II", {"width": 20, "height": 20, "activation": "sync"}, 30, seed=2).series
     assert (r2.active + r2.jailed + r2.quiescent == r2.population).all()
+
+
+def test_replacing_killed_citizens_keeps_each_group_constant():
+    p = validate_params("II", {"width": 20, "height": 20, "clone_probability": 0.0,
+                               "max_age": 0})
+    sim = Simulator(20, 20, [140, 140], 0, 0, p, [0.8, 0.8], [[0, 1], [1, 0]],
+                    np.random.default_rng(5))
+    sim.replace_killed = True
+    sim.advance(30)
+    c = sim.counts()
+    assert c[:, :, 4].sum() > 0  # there was killing ...
+    assert (c[:, :, 7] == 140).all()  # ... but no group shrank
+    assert np.array_equal(c[:, :, 5], c[:, :, 4])  # one newcomer per victim
+    plain = Simulator(20, 20, [140, 140], 0, 0, p, [0.8, 0.8], [[0, 1], [1, 0]],
+                      np.random.default_rng(5))
+    plain.advance(30)
+    assert plain.counts()[-1, :, 7].sum() < 280
