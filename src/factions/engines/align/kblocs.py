@@ -153,7 +153,7 @@ def _solve_k(g: SignedGraph, k: int, time_limit, seed):
             else:
                 model.row([y[e], x[a, c], x[b, c]], [1.0, -1.0, -1.0], lo=-1.0)
     integral = g.has_integer_weights
-    sol, value, bound, status = model.solve(None, time_limit, 1 - 1e-6 if integral else 1e-6)
+    sol, value, bound, status = model.solve(time_limit, 1 - 1e-6 if integral else 1e-6)
     if sol is None:
         h = frustration_heuristic(g, k, seed=seed)
         return h.labels, max(bound, 0.0), "time_limit"

@@ -78,7 +78,7 @@ class _Model:
     def row(self, idx, coef, lo=-highspy.kHighsInf, hi=highspy.kHighsInf) -> None:
         self.rows.append((list(map(int, idx)), list(map(float, coef)), lo, hi))
 
-    def solve(self, start: np.ndarray | None, time_limit: float | None, abs_gap: float,
+    def solve(self, time_limit: float | None, abs_gap: float,
               seed: int = 0) -> tuple[np.ndarray | None, float, float, str]:
         h = _highs()
         h.setOptionValue("output_flag", False)
@@ -107,11 +107,6 @@ class _Model:
             h.addRows(len(self.rows), np.asarray(lo, float), np.asarray(hi, float), len(idx),
                       np.asarray(starts, np.int32), np.asarray(idx, np.int32),
                       np.asarray(val, float))
-        if start is not None:
-            sol = highspy.HighsSolution()
-            sol.col_value = list(map(float, start))
-            sol.value_valid = True
-            h.setSolution(sol)
         h.run()
         status = h.getModelStatus()
         info = h.getInfo()
@@ -145,23 +140,14 @@ def triangles(graph: SignedGraph) -> np.ndarray:
     return np.asarray(out, dtype=np.int64).reshape(-1, 3)
 
 
-def _fix_root(graph: SignedGraph, model: _Model, x: np.ndarray) -> int:
+def _fix_root(graph: SignedGraph, model: _Model, x: np.ndarray) -> None:
+    """Switching symmetry: the highest-degree node is put in bloc 1."""
     deg = np.bincount(np.concatenate([graph.u, graph.v]), minlength=graph.n)
-    root = int(np.argmax(deg))
-    model.lb[x[root]] = 1.0
-    return root
-
-
-def _start(labels: np.ndarray | None, root: int) -> np.ndarray | None:
-    if labels is None:
-        return None
-    x = np.asarray(labels, dtype=float)
-    return x if x[root] == 1 else 1.0 - x
+    model.lb[x[int(np.argmax(deg))]] = 1.0
 
 
 def solve_and_model(
     graph: SignedGraph,
-    start: np.ndarray | None = None,
     time_limit: float | None = None,
     abs_gap: float = 1e-6,
     cuts: bool = True,
@@ -193,20 +179,14 @@ def solve_and_model(
             model.row([y[e], x[u[e]], x[v[e]]], [1.0, -1.0, -1.0], lo=-1.0)
     if cuts:
         _triangle_cuts(graph, model, x, y)
-    root = _fix_root(graph, model, x)
+    _fix_root(graph, model, x)
     if extra_rows is not None:
         extra_rows(model, x, y)
-    sol, value, bound, status = model.solve(
-        None if start is None else _and_start(graph, _start(start, root)), time_limit,
-        abs_gap, seed)
+    sol, value, bound, status = model.solve(time_limit, abs_gap, seed)
     labels = None if sol is None else np.rint(sol[x]).astype(np.int64)
     if labels is not None:
         value = graph.frustration_of(labels)
     return MipSolution(labels, value, bound, status)
-
-
-def _and_start(graph: SignedGraph, xs: np.ndarray) -> np.ndarray:
-    return np.concatenate([xs, xs[graph.u] * xs[graph.v]])
 
 
 def _triangle_cuts(graph: SignedGraph, model: _Model, x, y) -> None:
@@ -244,6 +224,6 @@ def solve_xor_model(graph: SignedGraph, time_limit: float | None = None) -> MipS
         model.row([f[e], a, b], [1.0, 1.0, -1.0], lo=0.0)   # f >= x_j - x_i
         model.row([f[e], a, b], [1.0, -1.0, -1.0], hi=0.0)  # f <= x_i + x_j
         model.row([f[e], a, b], [1.0, 1.0, 1.0], hi=2.0)    # f <= 2 - x_i - x_j
-    sol, value, bound, status = model.solve(None, time_limit, 1e-6)
+    sol, value, bound, status = model.solve(time_limit, 1e-6)
     labels = None if sol is None else np.rint(sol[x]).astype(np.int64)
     return MipSolution(labels, value, bound, status)
