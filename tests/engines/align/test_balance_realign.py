@@ -99,3 +99,11 @@ def test_realignment_reports_moves_flips_and_strain():
     assert r.frustration_before == 0 and r.frustration_after == 1
     top = r.strained.iloc[0]
     assert {top.a, top.b} == {"isi", "gov"} and top.strain == 1.0
+
+
+def test_enumeration_complete_when_next_best_is_worse_with_real_weights():
+    # unique optimum under real weights: the cut leaves only worse partitions
+    g = signed_graph([("a", "b", 1, 0.9), ("b", "c", 1, 0.8), ("a", "c", -1, 0.3)])
+    o = optimal_partitions(g, cap=5)
+    assert o.value == pytest.approx(0.3) and len(o.labels) == 1 and o.complete
+    assert o.strain.tolist() == [0.0, 0.0, 1.0]

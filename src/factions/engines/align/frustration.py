@@ -151,12 +151,13 @@ def frustration(
     heuristic warm start: passed with ``Highs.setSolution``, HiGHS 1.16 reported an
     objective and bound below the true optimum on CoW windows; passed as an objective
     cutoff, the 51 CoW windows took twice as long (11.6 s vs 6.5 s CPU). The heuristic is
-    used when the time limit expires (the better of its partition and HiGHS's incumbent). Our additions: the graph is reduced to
-    its 2-core (a pendant tree is always satisfiable) and split into biconnected blocks,
-    solved separately, because a partition of each block can be switched to agree with the
-    others at cut vertices, so the index is additive over blocks; with integer weights
-    HiGHS stops as soon as ``value - bound < 1`` (the index is then proven). The XOR model
-    [1]_ uses ``f_ij = x_i XOR x_j`` instead.
+    used when the time limit expires (the better of its partition and HiGHS's incumbent).
+
+    Our additions: the graph is reduced to its 2-core (a pendant tree is always
+    satisfiable) and split into biconnected blocks, solved separately, because a partition
+    of each block can be switched to agree with the others at cut vertices, so the index is
+    additive over blocks; with integer weights HiGHS stops as soon as ``value - bound < 1``
+    (the index is then proven). The XOR model [1]_ uses ``f_ij = x_i XOR x_j`` instead.
 
     References
     ----------

@@ -114,7 +114,10 @@ def optimal_partitions(graph: SignedGraph | nx.Graph, cap: int = 20,
             complete = sol.status == "infeasible"
             break
         mask = g.frustrated_mask(sol.labels)
-        if abs(sol.value - base.value) > 1e-6 or any(np.array_equal(mask, p) for p in patterns):
+        if sol.value > base.value + 1e-6:  # the best remaining partition is worse: all found
+            complete = sol.status == "optimal"
+            break
+        if any(np.array_equal(mask, p) for p in patterns):  # numerical slack; stop safely
             break
         found.append(sol.labels)
         patterns.append(mask)
