@@ -100,3 +100,9 @@ def test_frustrated_mask():
     g = signed_graph([("a", "b", 1), ("b", "c", -1), ("a", "c", 1)])
     assert g.frustrated_mask(np.array([0, 0, 1])).tolist() == [False, False, True]
     assert g.frustration_of(np.array([0, 0, 0])) == 1.0
+
+
+def test_read_edges_csv_accepts_byte_order_mark(tmp_path):
+    p = tmp_path / "bom.csv"
+    p.write_bytes("\ufefffrom,to,sign\nA,B,-1\n".encode())
+    assert read_edges_csv(p).edges() == [("A", "B", -1, 1.0)]

@@ -217,7 +217,7 @@ def read_edges_csv(path: str | Path) -> SignedGraph:
     """
     path = Path(path)
     try:
-        fh = path.open(newline="", encoding="utf-8")
+        fh = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
         raise InputError(f"{path}: cannot read edge list ({exc.strerror})") from None
     with fh:

@@ -60,7 +60,7 @@ def read_seats_csv(path: str | Path) -> tuple[list[str], list[int]]:
     """
     path = Path(path)
     try:
-        fh = path.open(newline="", encoding="utf-8")
+        fh = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
         raise InputError(f"{path}: cannot read seats file ({exc.strerror})") from None
     parties, seats, seen = [], [], {}
