@@ -106,3 +106,10 @@ def test_read_edges_csv_accepts_byte_order_mark(tmp_path):
     p = tmp_path / "bom.csv"
     p.write_bytes("\ufefffrom,to,sign\nA,B,-1\n".encode())
     assert read_edges_csv(p).edges() == [("A", "B", -1, 1.0)]
+
+
+def test_read_edges_csv_rejects_non_utf8(tmp_path):
+    p = tmp_path / "latin1.csv"
+    p.write_bytes("from,to,sign\nA\xe9,B,1\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        read_edges_csv(p)

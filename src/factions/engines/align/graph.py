@@ -18,6 +18,7 @@ __all__ = [
 ]
 
 import csv
+import io
 import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
@@ -217,9 +218,12 @@ def read_edges_csv(path: str | Path) -> SignedGraph:
     """
     path = Path(path)
     try:
-        fh = path.open(newline="", encoding="utf-8-sig")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InputError(f"{path}: cannot read edge list ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    fh = io.StringIO(text, newline="")
     with fh:
         reader = csv.reader(fh)
         header = next(reader, None)

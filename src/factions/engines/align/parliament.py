@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = ["power_table", "read_seats_csv"]
 
 import csv
+import io
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -60,9 +61,12 @@ def read_seats_csv(path: str | Path) -> tuple[list[str], list[int]]:
     """
     path = Path(path)
     try:
-        fh = path.open(newline="", encoding="utf-8-sig")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InputError(f"{path}: cannot read seats file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    fh = io.StringIO(text, newline="")
     parties, seats, seen = [], [], {}
     with fh:
         reader = csv.reader(fh)
