@@ -20,6 +20,10 @@ from factions.errors import InputError
 def power_table(parties: Sequence, seats: Sequence[int], quota: float) -> pd.DataFrame:
     """One row per party: seats, seat share, Banzhaf (normalised, absolute), Shapley-Shubik.
 
+    ``shapley_shubik`` is NaN when the exact computation would need more than 1.5 GB
+    (thousands of parties with large seat counts); Banzhaf is always exact. ``swings`` is
+    the exact swing count as a string (it can exceed any machine integer).
+
     Raises
     ------
     InputError
