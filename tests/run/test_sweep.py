@@ -214,6 +214,7 @@ def test_ground_engine_ensemble(sc, client, tmp_path):
                 seed=3, out_dir=tmp_path / "a", scheduler=client, options=opts)
     again = sweep(sc, ["historical", "no_surge"], ["ground", "digest"], runs=4, vary=vary,
                   seed=3, out_dir=tmp_path / "b", scheduler=client, options=opts)
+    assert again.ran == res.ran == len(res.plan.tasks)
     pd.testing.assert_frame_equal(read_results(tmp_path / "a"), read_results(tmp_path / "b"))
     tasks = pd.Series([t.engine for t in res.plan.tasks]).value_counts()
     # the digest does not see ground's option: one task per scenario, not per run

@@ -210,12 +210,37 @@ def _infrastructure_error(exc: BaseException) -> bool:
                       FutureCancelledError | OSError | TimeoutError)
 
 
-def _rows(task: SweepTask, status: str, message: str, m: pd.DataFrame) -> pd.DataFrame:
-    if m.empty:
-        m = pd.DataFrame({"metric": [None], "month": [None], "value": [float("nan")]})
-    return m.assign(key=task.key, engine=task.engine, scenario=task.scenario, run=task.run,
-                    seed=task.seed, params=task.params_json(), status=status,
-                    message=message)[RESULT_COLUMNS]
+def _batch_frame(items: list[tuple[SweepTask, str, str, pd.DataFrame]]) -> pd.DataFrame:
+    """Rows of finished tasks in :data:`RESULT_COLUMNS` order, built column-wise (fast)."""
+    import numpy as np
+
+    sizes = [max(1, len(m)) for _, _, _, m in items]
+    cols: dict[str, list] = {"metric": [], "month": [], "value": []}
+    for _, _, _, m in items:
+        if len(m):
+            cols["metric"] += m["metric"].tolist()
+            cols["month"] += m["month"].tolist()
+            cols["value"] += m["value"].tolist()
+        else:  # a finished task without metrics still leaves one row
+            cols["metric"].append(None)
+            cols["month"].append(None)
+            cols["value"].append(float("nan"))
+
+    def rep(values):
+        return np.repeat(np.array(values, dtype=object), sizes)
+
+    tasks = [t for t, _, _, _ in items]
+    frame = pd.DataFrame({
+        "key": rep([t.key for t in tasks]), "engine": rep([t.engine for t in tasks]),
+        "scenario": rep([t.scenario for t in tasks]),
+        "run": np.repeat(np.array([t.run for t in tasks], dtype=np.int64), sizes),
+        "seed": np.repeat(np.array([t.seed for t in tasks], dtype=np.int64), sizes),
+        "params": rep([t.params_json() for t in tasks]),
+        "status": rep([s for _, s, _, _ in items]), "message": rep([m for _, _, m, _ in items]),
+        "metric": np.array(cols["metric"], dtype=object),
+        "month": np.array(cols["month"], dtype=object),
+        "value": np.array(cols["value"], dtype=float)})
+    return frame[RESULT_COLUMNS]
 
 
 def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
@@ -326,25 +351,34 @@ def _run_on_dask(client, scenario, plan, todo, out, state, progress, t0, *, stri
         owner[fut.key] = task
         return fut
 
-    pending: list[pd.DataFrame] = []
+    pending: list[tuple] = []
     last_flush = time.perf_counter()
-    ac = as_completed([submit(t) for t in todo])
+    first = client.map(execute_task, [sc_future] * len(todo), [t.engine for t in todo],
+                       [t.scenario for t in todo], [t.seed for t in todo],
+                       [t.params for t in todo],
+                       [plan.options.get(t.engine, {}) for t in todo],
+                       key=[f"factions-{t.key}-0" for t in todo], pure=False)
+    for fut, task in zip(first, todo, strict=True):
+        owner[fut.key] = task
+    # results are fetched concurrently on the client's event loop, not one round trip
+    # per task in this loop
+    ac = as_completed(first, with_results=True)
 
     def flush():
         nonlocal last_flush
         if pending:
-            write_batch(out, pd.concat(pending, ignore_index=True))
+            write_batch(out, _batch_frame(pending))
             state.written += len(pending)
             pending.clear()
         last_flush = time.perf_counter()
 
     try:
-        for fut in ac:
+        for fut, value in ac:
             task = owner.pop(fut.key)
             if fut.status == "finished":
-                status, message, m = fut.result()
+                status, message, m = value
             else:
-                exc = fut.exception() if fut.status == "error" else None
+                exc = value if isinstance(value, BaseException) else None
                 fut.release()
                 if exc is not None and not _infrastructure_error(exc):
                     raise exc
@@ -364,7 +398,7 @@ def _run_on_dask(client, scenario, plan, todo, out, state, progress, t0, *, stri
                     raise EngineError(f"engine {task.engine!r} on scenario "
                                       f"{task.scenario!r}: {message}")
                 state.skipped += 1
-            pending.append(_rows(task, status, message, m))
+            pending.append((task, status, message, m))
             state.done += 1
             state.last = task
             state.elapsed = time.perf_counter() - t0
