@@ -56,3 +56,11 @@ def test_bad_model_and_schedule():
         simulate("I", {}, 5, 0, schedule={2: {"legitimacy": 1.5}})
     with pytest.raises(InputError, match="ticks"):
         simulate("I", {}, -1, 0)
+
+
+def test_validated_parameters_validate_again_and_run():
+    for model, items in (("I", ["legitimacy=0.7"]), ("II", ["share_a=0.6", "max_age=50"])):
+        p = parse_set(items, model=model)
+        assert validate_params(model, p) == p
+        run = simulate(model, p, 5, seed=0)
+        assert len(run.series) == 5

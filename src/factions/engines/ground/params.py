@@ -159,16 +159,23 @@ def validate_params(model: str, params: Mapping[str, Any] | None = None) -> dict
     """
     model = _check_model(model)
     out = defaults(model)
+    model_ii_only: dict[str, Any] = {}
     for name, value in (params or {}).items():
         if name not in _BY_NAME:
             raise InputError(f"unknown ground parameter {name!r}; known: {', '.join(_BY_NAME)}")
         p = _BY_NAME[name]
         if model == "I" and p.models == "II":
-            raise InputError(f"parameter {name!r} belongs to Model II only")
+            model_ii_only[name] = _coerce(p, value)
+            continue
         out[name] = _coerce(p, value)
     for side in ("legitimacy_a", "legitimacy_b"):
         if out[side] is None:
             out[side] = out["legitimacy"]
+    # Model I accepts Model II names only at their neutral values (so that a validated
+    # dict validates again); anything else is a mistake worth reporting.
+    for name, value in model_ii_only.items():
+        if value != out[name]:
+            raise InputError(f"parameter {name!r} belongs to Model II only")
     _check_ranges(out)
     return out
 
