@@ -90,7 +90,7 @@ def align(file: FileArg = None, scenario: ScenarioOpt = None,
         return _align_edges(edges, k or 2, time_limit, seed, as_json)
     opts = _engine_options("align", option, month=month, k=k, time_limit=time_limit)
     _run_engine("align", file, scenario, seed, opts, out_dir, as_json,
-                ("blocs", "strain", "power", "frustration"))
+                ("blocs", "strained", "power", "monthly"))
 
 
 def _align_edges(path: Path, k: int, time_limit, seed: int, as_json: bool) -> None:
