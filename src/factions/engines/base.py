@@ -83,7 +83,10 @@ class Engine:
     """A registered engine: its name, a one-line title, the run function and its options.
 
     ``options`` maps each accepted option name to a one-line description; the runner
-    refuses any other option before the engine starts.
+    refuses any other option before the engine starts. ``stochastic`` says whether the
+    result depends on the seed (then the runner runs one replica per seed);
+    ``stochastic_when(options)`` overrides it for engines that are stochastic only in
+    some modes.
     """
 
     name: str
@@ -92,3 +95,10 @@ class Engine:
     options: Mapping[str, str] = field(default_factory=dict)
     order: int = 50
     stochastic: bool = False
+    stochastic_when: Callable[[Mapping], bool] | None = None
+
+    def is_stochastic(self, options: Mapping | None = None) -> bool:
+        """Whether results depend on the seed under these options (then replicas differ)."""
+        if self.stochastic_when is not None:
+            return bool(self.stochastic_when(options or {}))
+        return self.stochastic

@@ -90,8 +90,9 @@ def run_all(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
     for e in chosen:
         check_options(e, options.get(e.name, {}))
     seeds = replica_seeds(seed, replicas)
+    stoch = {e.name: e.is_stochastic(options.get(e.name, {})) for e in chosen}
     tasks = [(e, sid, s) for e in chosen for sid in ids
-             for s in (seeds if e.stochastic else seeds[:1])]
+             for s in (seeds if stoch[e.name] else seeds[:1])]
     if on_start:
         on_start(len(tasks))
     out = RunResults(scenario, ids, seed, replicas, [e.name for e in chosen])
@@ -118,16 +119,16 @@ def run_all(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
             on_task(e.name, sid, s)
     if frames:
         out.metrics = pd.concat(frames, ignore_index=True)
-    out.claims = evaluate_claims(scenario, _replica_frames(out.metrics, chosen, seeds))
+    out.claims = evaluate_claims(scenario, _replica_frames(
+        out.metrics, {n for n, v in stoch.items() if v}, seeds))
     return out
 
 
-def _replica_frames(metrics: pd.DataFrame, engines: list[Engine],
+def _replica_frames(metrics: pd.DataFrame, stochastic: set[str],
                     seeds: list[int]) -> list[pd.DataFrame]:
     """Per replica seed: the stochastic engines' metrics of that seed + deterministic ones."""
     if metrics.empty:
         return [metrics]
-    stochastic = {e.name for e in engines if e.stochastic}
     is_stoch = metrics["engine"].isin(stochastic)
     det = metrics[~is_stoch]
     return [pd.concat([det, metrics[is_stoch & (metrics["seed"] == s)]], ignore_index=True)

@@ -45,4 +45,5 @@ from factions.engines.displace.network import (
 from factions.engines.displace.rules import FlowParameters, edge_probabilities, leave_probability
 
 register(Engine(name="displace", title="Displacement: refugee and IDP flows (after Flee)",
-                run=run_displace, options=OPTIONS, order=50, stochastic=True))
+                run=run_displace, options=OPTIONS, order=50, stochastic=False,
+                stochastic_when=lambda o: o.get("mode") == "stochastic"))
