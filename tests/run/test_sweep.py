@@ -244,3 +244,28 @@ def test_cluster_errors_are_retried_engine_bugs_are_not():
     assert _infrastructure_error(OSError("connection reset"))
     assert not _infrastructure_error(ValueError("a bug in an engine"))
     assert not _infrastructure_error(EngineError("bad option"))
+
+
+def test_sweep_claims_agree_with_run_all(sc, client, tmp_path):
+    from factions.run import run_all
+    from factions.run.summaries import sweep_claims
+
+    opts = {"ground": {"grid": 20, "seeds": 1, "ticks_per_month": 3, "burn_in": 5}}
+    engines = ["digest", "ground"]
+    res = sweep(sc, engine_names=engines, runs=3, seed=4, out_dir=tmp_path,
+                scheduler=client, options=opts)
+    direct = run_all(sc, engines=engines, seed=4, replicas=3, options=opts)
+    pd.testing.assert_frame_equal(sweep_claims(sc, res), direct.claims)
+    # the same numbers in both paths: every seed of the stochastic engine, and the
+    # deterministic engine (run once by run_all, repeated in every run of the sweep)
+    cols = ["engine", "scenario", "seed", "metric", "month", "value"]
+    ens = res.ensemble()
+    mine = ens.loc[(ens["engine"] == "ground") | (ens["run"] == 0), cols]
+    theirs = direct.metrics[cols]
+    assert len(mine) == len(theirs) > 0
+
+    def norm(df):
+        df = df.fillna({"month": ""}).astype({"value": float, "seed": int})
+        return df.sort_values(cols[:-1]).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(norm(mine), norm(theirs), check_dtype=False)
