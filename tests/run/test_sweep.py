@@ -269,3 +269,11 @@ def test_sweep_claims_agree_with_run_all(sc, client, tmp_path):
         return df.sort_values(cols[:-1]).reset_index(drop=True)
 
     pd.testing.assert_frame_equal(norm(mine), norm(theirs), check_dtype=False)
+
+
+def test_sweep_on_a_scheduler_address(sc, client, tmp_path):
+    address = client.scheduler.address  # as a user passes --scheduler tcp://host:port
+    res = sweep(sc, engine_names=["digest"], runs=1, out_dir=tmp_path, scheduler=address)
+    assert res.ran == 3 and set(res.metrics["scenario"]) == {"historical", "no_surge",
+                                                             "rupture"}
+    assert len(client.scheduler_info()["workers"]) == 2  # the cluster is left running
