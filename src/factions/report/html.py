@@ -16,10 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 from factions import __version__
+from factions.report.compare import compare_figures
 from factions.report.plots import figure_data_uri
 from factions.run.runner import RunResults
 
 _MAX_ROWS = 40
+#: Figures drawn per engine for scenarios after the first (all are drawn for the first);
+#: every table is still written in full as CSV.
+_FIGURES_OTHER_SCENARIOS = 1
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1100px;margin:2em auto;
@@ -103,10 +107,18 @@ def write_report(run: RunResults, out: str | Path) -> Path:
              f" · scenarios {', '.join(run.scenario_ids)} · engines {', '.join(run.engines)}"
              f" · seed {run.seed} · replicas {run.replicas} · factions {__version__}</p>",
              f"<p>{html.escape(sc.meta.description)}</p>"]
-    nav = ["<a href='#claims'>Claims</a>"] + [f"<a href='#{e}'>{e}</a>" for e in run.engines]
+    nav = ["<a href='#claims'>Claims</a>", "<a href='#compare'>Scenarios compared</a>"] + [f"<a href='#{e}'>{e}</a>" for e in run.engines]
     parts.append("<nav>" + "".join(nav) + "</nav>")
     parts.append("<h2 id=claims>Claims</h2>" + _claims_html(run.claims))
     run.claims.to_csv(out / "tables" / "claims.csv", index=False)
+    comparison = compare_figures(run)
+    if comparison:
+        parts.append("<h2 id=compare>Scenarios compared</h2><p class=meta>Each metric a claim "
+                     "tests, by scenario (mean over replicas; observations in black).</p>")
+        for name, fig in comparison.items():
+            parts.append(f"<figure><img alt='{html.escape(name)}' src='{figure_data_uri(fig, dpi=80)}'>"
+                         f"<figcaption class=meta>{html.escape(name)}</figcaption></figure>")
+    first_id = run.scenario_ids[0]
     for engine in run.engines:
         parts.append(f"<h2 id={engine}>{html.escape(engine)}</h2>")
         for e, sid, why in run.skipped:
@@ -118,8 +130,14 @@ def write_report(run: RunResults, out: str | Path) -> Path:
             if res.summary:
                 parts.append("<p class=meta>" + " · ".join(
                     f"{html.escape(str(k))}: {html.escape(_short(v))}" for k, v in res.summary.items()) + "</p>")
-            for name, fig in res.figures().items():
-                parts.append(f"<figure><img alt='{html.escape(name)}' src='{figure_data_uri(fig)}'>"
+            figures = list(res.figures().items())
+            if res.scenario_id != first_id and len(figures) > _FIGURES_OTHER_SCENARIOS:
+                parts.append(f"<p class=meta>{len(figures)} figures; the first "
+                             f"{_FIGURES_OTHER_SCENARIOS} are shown (all are shown for "
+                             f"<code>{html.escape(first_id)}</code>).</p>")
+                figures = figures[:_FIGURES_OTHER_SCENARIOS]
+            for name, fig in figures:
+                parts.append(f"<figure><img alt='{html.escape(name)}' src='{figure_data_uri(fig, dpi=80)}'>"
                              f"<figcaption class=meta>{html.escape(name)}</figcaption></figure>")
             for name, df in res.tables().items():
                 fname = f"{engine}__{res.scenario_id}__{name}.csv"

@@ -157,6 +157,7 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
             raise EngineError(f"options given for engine {ename!r}, which is not being run")
     for e in engines:
         check_options(e, options.get(e.name, {}))
+    stoch = {e.name: e.is_stochastic(options.get(e.name, {})) for e in engines}
     vary = dict(vary or {})
     draw_cols = [] if draws is None else [str(c) for c in draws.columns]
     if draws is not None and draws.empty:
@@ -184,17 +185,17 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
             for e in engines:
                 seen = {k: v for k, v in values.items()
                         if k.startswith(SCENARIO_PREFIXES) or k.startswith(e.name + ".")}
-                task_seed = s if e.stochastic else seed
                 opts = options.get(e.name, {})
+                task_seed = s if stoch[e.name] else seed
                 for sid in ids:
                     key = task_key(digest, e.name, sid, seen,
-                                   task_seed if e.stochastic else None, opts)
+                                   task_seed if stoch[e.name] else None, opts)
                     if key not in tasks:
                         tasks[key] = SweepTask(key, e.name, sid, r, task_seed, seen,
-                                               e.stochastic)
+                                               stoch[e.name])
                     rows.append((key, e.name, sid, p, r, s))
     replicas = pd.DataFrame.from_records(
         rows, columns=["key", "engine", "scenario", "point", "run", "seed"])
     return SweepPlan(list(tasks.values()), replicas, points, runs, seed,
                      [e.name for e in engines], ids, vary, options,
-                     {e.name: e.stochastic for e in engines})
+                     stoch)

@@ -121,7 +121,10 @@ class AlignResult(EngineResult):
                 f"{self.scenario_id}: distance from structural balance by month"),
         }
         layout = _layout(self.snapshot_ties, self.seed)
-        for month, ties in self.snapshot_ties.items():
+        # the focus month first (the report shows only the first figures of later scenarios)
+        months = sorted(self.snapshot_ties, key=lambda m: (m != self.month, m))
+        for month in months:
+            ties = self.snapshot_ties[month]
             blocs = self.blocs[self.blocs["month"] == month]
             row = self.monthly.set_index("month").loc[month]
             value = row["frustration"] if self.k == 2 else row["k_frustration"]
@@ -129,7 +132,12 @@ class AlignResult(EngineResult):
                 ties, blocs, layout,
                 f"{self.scenario_id} {month}: {int(blocs['bloc'].nunique())} blocs (k <= "
                 f"{self.k}), frustrated weight {value:.2f}, balance {row['balance']:.2f}")
-        if not self.power.empty:
+            if month == self.month and not self.power.empty:
+                p = self.power[self.power["month"] == self.month]
+                figs["power"] = power_figure(
+                    p, f"{self.scenario_id} {self.month}: voting power in the Council of "
+                       "Representatives")
+        if "power" not in figs and not self.power.empty:
             p = self.power[self.power["month"] == self.month]
             figs["power"] = power_figure(p, f"{self.scenario_id} {self.month}: voting power in "
                                             f"the Council of Representatives")

@@ -21,7 +21,7 @@ def network_figure(ties: pd.DataFrame, blocs: pd.DataFrame, layout: Mapping[str,
 
     ``ties`` has columns ``a, b, sign, weight, frustrated``; ``blocs`` has ``actor, bloc``.
     """
-    fig = Figure(figsize=(8, 6.5))
+    fig = Figure(figsize=(8, 6.5), layout="tight")
     ax = fig.add_subplot()
     g = nx.Graph()
     g.add_nodes_from(blocs["actor"])
@@ -47,7 +47,6 @@ def network_figure(ties: pd.DataFrame, blocs: pd.DataFrame, layout: Mapping[str,
     ax.text(0.01, 0.01, "node colour = bloc; solid = positive, dashed = negative tie; "
             "thick red = frustrated", transform=ax.transAxes, fontsize=7, color="#555555")
     ax.set_axis_off()
-    fig.tight_layout()
     return fig
 
 
@@ -58,7 +57,7 @@ def frustration_figure(monthly: pd.DataFrame, marks: Sequence[tuple[str, str]] =
     ``monthly`` has columns ``month, frustration, balance``; ``marks`` are
     ``(month, label)`` pairs.
     """
-    fig = Figure(figsize=(8, 4))
+    fig = Figure(figsize=(8, 4), layout="tight")
     ax = fig.add_subplot()
     x = np.arange(len(monthly))
     ax.step(x, monthly["frustration"], where="mid", color="#C44E52", label="frustration (L)")
@@ -78,13 +77,12 @@ def frustration_figure(monthly: pd.DataFrame, marks: Sequence[tuple[str, str]] =
     lines = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
     ax.legend(lines, [ln.get_label() for ln in lines], loc="lower left", fontsize=8)
     ax.set_title(title, fontsize=10)
-    fig.tight_layout()
     return fig
 
 
 def power_figure(power: pd.DataFrame, title: str) -> Figure:
     """Seat share, Banzhaf and Shapley-Shubik index per party (one month)."""
-    fig = Figure(figsize=(8, 4))
+    fig = Figure(figsize=(8, 4), layout="tight")
     ax = fig.add_subplot()
     p = power.sort_values("seats", ascending=False)
     x = np.arange(len(p))
@@ -95,5 +93,4 @@ def power_figure(power: pd.DataFrame, title: str) -> Figure:
     ax.set_ylabel("share of power")
     ax.legend(fontsize=8)
     ax.set_title(title, fontsize=10)
-    fig.tight_layout()
     return fig

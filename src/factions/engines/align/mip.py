@@ -33,24 +33,26 @@ _BANNER_REDIRECTED = False
 
 
 def _highs() -> highspy.Highs:
-    """A new ``Highs``; the first one is built with stdout sent to stderr, because HiGHS
-    prints its banner on stdout when first constructed (before ``output_flag`` can be set),
-    which would corrupt ``--json`` output of the CLI."""
+    """A new ``Highs``; the first one is built with stdout sent to the null device, because
+    HiGHS prints its banner on stdout when first constructed (before ``output_flag`` can be
+    set), which would corrupt ``--json`` output and clutter the console."""
     global _BANNER_REDIRECTED
     if _BANNER_REDIRECTED:
         return highspy.Highs()
     sys.stdout.flush()
     saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(null, 1)
         h = highspy.Highs()
-        try:  # flush C stdio buffers while fd 1 still points at stderr
+        try:  # flush C stdio buffers while fd 1 still points at the null device
             ctypes.CDLL(None).fflush(None)
         except (OSError, TypeError, AttributeError):
             pass
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+        os.close(null)
     _BANNER_REDIRECTED = True
     return h
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
 def scale_figure(it: IssueForecast) -> Figure:
     """Actors on the issue scale (marker area ~ capability x salience) and model outcomes."""
     d = it.data
-    fig = Figure(figsize=(7.5, 0.5 + 0.32 * d.n + 0.8))
+    fig = Figure(figsize=(7.5, 0.5 + 0.32 * d.n + 0.8), layout="tight")
     ax = fig.add_subplot()
     order = np.argsort(d.position, kind="stable")
     w = d.weight / d.weight.max()
@@ -35,14 +35,13 @@ def scale_figure(it: IssueForecast) -> Figure:
     ax.set_xlabel("position")
     ax.set_title(it.name, fontsize=10)
     ax.legend(fontsize=7, loc="best")
-    fig.tight_layout()
     return fig
 
 
 def trajectory_figure(it: IssueForecast, model: str) -> Figure:
     """Every actor's position over the rounds of a dynamic model, with the model outcome."""
     f = it.forecasts[model]
-    fig = Figure(figsize=(7.5, 4.0))
+    fig = Figure(figsize=(7.5, 4.0), layout="tight")
     ax = fig.add_subplot()
     rounds = np.arange(f.trajectory.shape[0])
     for k, name in enumerate(f.names):
@@ -53,5 +52,4 @@ def trajectory_figure(it: IssueForecast, model: str) -> Figure:
     ax.set_ylim(it.data.scale)
     ax.set_title(f"{it.name}: {model}", fontsize=10)
     ax.legend(fontsize=6, ncol=2, loc="best")
-    fig.tight_layout()
     return fig

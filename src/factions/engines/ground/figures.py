@@ -15,7 +15,7 @@ _GROUP_COLOURS = [("#9ecae1", "#08519c"), ("#a1d99b", "#006d2c"), ("#fdd0a2", "#
 def series_figure(result) -> Figure:
     """Model deaths (scaled to IBC's total) and IBC deaths per month; activity below."""
     m = result.monthly
-    fig = Figure(figsize=(9, 5.5))
+    fig = Figure(figsize=(9, 5.5), layout="tight")
     ax, ax2 = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
     x = np.arange(len(m))
     if m.ibc_deaths.notna().any():
@@ -39,7 +39,6 @@ def series_figure(result) -> Figure:
     ax2.legend(fontsize=8)
     step = max(1, len(m) // 12)
     ax2.set_xticks(x[::step], m.month.iloc[::step], rotation=45, fontsize=8)
-    fig.tight_layout()
     return fig
 
 
@@ -48,7 +47,7 @@ def grid_figure(snapshot: np.ndarray, group_ids: list[str]) -> Figure:
     colours = ["#ffffff", "#000000", "#7f7f7f"]
     for g in range(len(group_ids)):
         colours += list(_GROUP_COLOURS[g % len(_GROUP_COLOURS)])
-    fig = Figure(figsize=(8, 6))
+    fig = Figure(figsize=(8, 6), layout="tight")
     ax = fig.subplots()
     ax.imshow(snapshot, cmap=ListedColormap(colours), vmin=0, vmax=len(colours) - 1,
               interpolation="nearest")
@@ -63,14 +62,13 @@ def grid_figure(snapshot: np.ndarray, group_ids: list[str]) -> Figure:
     ax.set_title("lattice at the last tick (first replicate)", fontsize=9)
     ax.set_xticks([])
     ax.set_yticks([])
-    fig.tight_layout()
     return fig
 
 
 def run_figure(run) -> Figure:
     """Actives, jailed and deaths per tick of a bare-model :class:`GroundRun`."""
     s = run.series
-    fig = Figure(figsize=(8, 4))
+    fig = Figure(figsize=(8, 4), layout="tight")
     ax = fig.subplots()
     ax.plot(s.tick, s.active, label="active", color="tab:red")
     ax.plot(s.tick, s.jailed, label="jailed", color="tab:gray")
@@ -82,5 +80,4 @@ def run_figure(run) -> Figure:
     ax.set_ylabel("agents")
     ax.set_title(f"Epstein Model {run.model}, seed {run.seed}", fontsize=10)
     ax.legend(fontsize=8)
-    fig.tight_layout()
     return fig

@@ -1,0 +1,79 @@
+"""Cross-scenario figures: every metric a claim tests, one line (or bar) per scenario."""
+
+from __future__ import annotations
+
+__all__ = ["compare_figures", "claim_metrics"]
+
+import numpy as np
+
+from factions.report.plots import month_axis, new_figure
+
+
+def claim_metrics(scenario) -> list[str]:
+    """Metrics named by the scenario's claims, in order of first use."""
+    seen: list[str] = []
+    for c in scenario.claims:
+        if c.test is not None and c.test.metric and c.test.metric not in seen:
+            seen.append(c.test.metric)
+    return seen
+
+
+def _observation_for(scenario, metric: str):
+    """The observation the claims compare with ``metric``'s engine, if any (by unit-free
+    name match: ground deaths ↔ ibc_deaths, displace refugees.<host> ↔ unhcr_refugees_<host>)."""
+    name = metric.split(".", 1)[1]
+    ids = {o.id for o in scenario.observations}
+    for cand in (f"ibc_{name}", f"unhcr_{name.replace('.', '_')}", f"unhcr_{name}"):
+        if cand in ids:
+            return scenario.observation(cand)
+    return None
+
+
+def compare_figures(run, max_scenarios: int = 12) -> dict:
+    """One figure per claimed metric (monthly: lines over time; scalar: bars by scenario)."""
+    m = run.metrics
+    if m is None or m.empty:
+        return {}
+    figs = {}
+    months = run.scenario.months()
+    for metric in claim_metrics(run.scenario):
+        sel = m[m["metric"] == metric]
+        if sel.empty:
+            continue
+        ids = [s for s in run.scenario_ids if s in set(sel["scenario"])][:max_scenarios]
+        monthly = sel["month"].notna().any()
+        fig = new_figure(9, 3.6)
+        ax = fig.add_subplot()
+        if monthly:
+            mean = (sel.dropna(subset=["month"]).groupby(["scenario", "month"])["value"].mean()
+                    .unstack("scenario"))
+            x_of = {mo: i for i, mo in enumerate(months)}
+            for sid in ids:
+                if sid in mean:
+                    col = mean[sid].dropna()
+                    ax.plot([x_of[mo] for mo in col.index if mo in x_of],
+                            col[[mo in x_of for mo in col.index]].to_numpy(), label=sid,
+                            lw=2.2 if sid == run.scenario_ids[0] else 1.1)
+            obs = _observation_for(run.scenario, metric)
+            if obs is not None:
+                pts = [(x_of[mo], v) for mo, v in sorted(obs.series.items()) if mo in x_of]
+                if pts:
+                    xs, ys = zip(*pts, strict=True)
+                    ax2 = ax.twinx()
+                    ax2.plot(xs, ys, color="black", ls=":", lw=1.2, label=f"observed {obs.id}")
+                    ax2.set_ylabel(obs.unit, fontsize=8)
+                    ax2.legend(fontsize=7, loc="upper right")
+            month_axis(ax, months)
+            ax.legend(fontsize=7, ncol=3, loc="upper left")
+        else:
+            vals = sel.groupby("scenario")["value"].agg(["mean", "min", "max"]).reindex(ids)
+            x = np.arange(len(ids))
+            err = np.vstack([vals["mean"] - vals["min"], vals["max"] - vals["mean"]])
+            ax.bar(x, vals["mean"].to_numpy(), yerr=np.nan_to_num(err), color="tab:blue", alpha=.7)
+            ax.set_xticks(x)
+            ax.set_xticklabels(ids, rotation=30, ha="right", fontsize=8)
+        ax.set_title(metric)
+        figs[metric] = fig
+    return figs
+
+
