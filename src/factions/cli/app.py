@@ -109,15 +109,26 @@ def run(file: FileArg = None,
                           help="engine to run (repeatable; default: all)")] = None,
         out_dir: Annotated[Path, typer.Option("--out", "-o", help="report directory")] = Path("report"),
         seed: Annotated[int, typer.Option(help="random seed (recorded in the results)")] = 0,
-        replicas: Annotated[int, typer.Option(help="seeds per stochastic engine and scenario",
-                                              min=1)] = 1,
+        replicas: Annotated[int, typer.Option(
+            help="replicas of the stochastic engines for the claims' probabilities "
+                 "(run on Dask when > 1)", min=1)] = 10,
+        workers: Annotated[int, typer.Option(help="local Dask worker processes", min=1)] = 2,
+        scheduler: Annotated[str | None, typer.Option(
+            help="address of a running Dask scheduler (instead of local workers)")] = None,
+        posterior: Annotated[str | None, typer.Option(
+            help="calibration directory from `factions calibrate` whose parameter sets the "
+                 "replicas use; 'none' for none (default: the one shipped with the "
+                 "embedded scenario)")] = None,
         option: Annotated[list[str] | None, typer.Option("--option",
                           help="engine option ENGINE.NAME=VALUE (repeatable)")] = None,
         as_json: JsonOpt = False):
-    """Run every engine on every scenario and write a report directory."""
+    """Run every engine on every scenario, answer the claims and write a report directory."""
     sc = _load(file)
-    res = run_with_progress(sc, scenario, engine, seed, replicas, _parse_options(option),
-                            quiet=as_json)
+    opts = _parse_options(option)
+    res = run_with_progress(sc, scenario, engine, seed, 1, opts, quiet=as_json)
+    if replicas > 1:
+        _ensemble(res, sc, file, engine, seed, replicas, opts, posterior, workers, scheduler,
+                  out_dir, as_json)
     path = _write(res, out_dir, quiet=as_json)
     if as_json:
         from factions.report.html import results_dict
@@ -156,3 +167,42 @@ class _Null:
 
     def __exit__(self, *exc):
         return False
+
+
+def _ensemble(res, sc, file, engines, seed, replicas, opts, posterior, workers, scheduler,
+              out_dir: Path, quiet: bool) -> None:
+    """Replace the claims of a one-replica run by those of an ensemble on Dask."""
+    from factions.engines import get
+    from factions.run.posterior import load_posterior, run_ensemble, shipped_posterior
+    from factions.run.progress import SweepProgressBar
+
+    stochastic = [n for n in res.engines if get(n).is_stochastic(opts.get(n, {}))]
+    if not stochastic:
+        res.ensemble_note = "Every engine run is deterministic: one replica answers the claims."
+        return
+    if posterior and posterior.lower() == "none":
+        post = None
+    elif posterior:
+        post = load_posterior(posterior)
+    else:
+        post = shipped_posterior(sc) if file is None else None
+        if file is None and post is None and shipped_posterior(sc, stale_ok=True) is not None:
+            err.print("note: the shipped calibration was fitted on another version of the "
+                      "embedded scenario and is not used; rerun `factions calibrate`")
+    with SweepProgressBar(console=None if not quiet else Console(quiet=True)) as bar:
+        claims, metrics, ens = run_ensemble(
+            sc, res.scenario_ids, res.engines, seed, replicas, opts, post,
+            out_dir / "ensemble", workers=workers, scheduler=scheduler, progress=bar)
+    res.claims, res.metrics, res.replicas = claims, metrics, replicas
+    where = f"scheduler {scheduler}" if scheduler else f"{workers} local Dask workers"
+    note = (f"Claims over {replicas} replicas (seeds {seed}..{seed + replicas - 1}) of the "
+            f"stochastic engines ({', '.join(stochastic)}), run on {where}; "
+            f"results in {out_dir / 'ensemble'}.")
+    if post is not None:
+        m = post.meta
+        note += (f" Each replica takes the next of {len(post.draws)} posterior parameter sets "
+                 f"of the calibration in {post.path} ({m.get('metric')} against "
+                 f"{m.get('observation')}, {m.get('method', 'ABC')}, hindcast Spearman "
+                 f"{m.get('spearman', float('nan')):.2f}) and its engine options "
+                 f"{post.options}.")
+    res.ensemble_note = note

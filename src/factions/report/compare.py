@@ -69,7 +69,7 @@ def compare_figures(run, max_scenarios: int = 12) -> dict:
             vals = sel.groupby("scenario")["value"].agg(["mean", "min", "max"]).reindex(ids)
             x = np.arange(len(ids))
             err = np.vstack([vals["mean"] - vals["min"], vals["max"] - vals["mean"]])
-            ax.bar(x, vals["mean"].to_numpy(), yerr=np.nan_to_num(err), color="tab:blue", alpha=.7)
+            ax.bar(x, vals["mean"].to_numpy(), yerr=np.clip(np.nan_to_num(err), 0, None), color="tab:blue", alpha=.7)
             ax.set_xticks(x)
             ax.set_xticklabels(ids, rotation=30, ha="right", fontsize=8)
         ax.set_title(metric)

@@ -66,7 +66,7 @@ def results_dict(run: RunResults) -> dict:
         "scenario": {"name": sc.meta.name, "file": sc.file, "start": sc.meta.start,
                      "end": sc.meta.end},
         "scenarios": run.scenario_ids, "engines": run.engines, "seed": run.seed,
-        "replicas": run.replicas,
+        "replicas": run.replicas, "ensemble": run.ensemble_note,
         "claims": run.claims.to_dict(orient="records"),
         "skipped": [{"engine": e, "scenario": s, "reason": w} for e, s, w in run.skipped],
         "results": [r.to_dict() for r in run.primary()],
@@ -109,7 +109,10 @@ def write_report(run: RunResults, out: str | Path) -> Path:
              f"<p>{html.escape(sc.meta.description)}</p>"]
     nav = ["<a href='#claims'>Claims</a>", "<a href='#compare'>Scenarios compared</a>"] + [f"<a href='#{e}'>{e}</a>" for e in run.engines]
     parts.append("<nav>" + "".join(nav) + "</nav>")
-    parts.append("<h2 id=claims>Claims</h2>" + _claims_html(run.claims))
+    note = (f"<p class=meta>{html.escape(run.ensemble_note)}</p>" if run.ensemble_note else
+            "<p class=meta>One replica per scenario: P(holds) is 0 or 1. Run with "
+            "<code>--replicas N</code> for probabilities.</p>")
+    parts.append("<h2 id=claims>Claims</h2>" + note + _claims_html(run.claims))
     run.claims.to_csv(out / "tables" / "claims.csv", index=False)
     comparison = compare_figures(run)
     if comparison:

@@ -40,6 +40,7 @@ class RunResults:
     metrics: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=METRICS_COLUMNS))
     claims: pd.DataFrame = field(default_factory=pd.DataFrame)
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    ensemble_note: str = ""
 
     def primary(self) -> list[EngineResult]:
         """One result per (engine, scenario): the first seed's."""

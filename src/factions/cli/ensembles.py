@@ -1,0 +1,135 @@
+"""Ensemble commands: ``sweep`` (replicas and parameter draws on Dask) and ``calibrate``
+(ABC of an engine's free parameters against an observed series)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from factions.cli.app import FileArg, JsonOpt, _load, _parse_options, _print_json, _table, app, out
+from factions.errors import InputError
+
+#: Prior used by ``factions calibrate`` on the embedded scenario when no --vary is given:
+#: the ground engine's free knobs and the scenario's sectarian polarisation (see
+#: docs/ensembles.md for why these four and these ranges).
+DEFAULT_PRIOR = (
+    "ground.kill_scale=uniform(0.03,0.4)",
+    "ground.threshold=uniform(0.02,0.3)",
+    "ground.cop_density=uniform(0.01,0.08)",
+    "parameters.sectarian_polarisation=uniform(0.3,1.0)",
+)
+DEFAULT_CALIBRATION_OPTIONS = {"ground": {"grid": 60, "seeds": 1}}
+
+ScenarioOpt = Annotated[list[str] | None, typer.Option("--scenario", "-s",
+                        help="scenario id (repeatable; default: all)")]
+VaryOpt = Annotated[list[str] | None, typer.Option(
+    "--vary", help="PARAM=DIST, DIST one of uniform(a,b), normal(mu,sd), choice(v,…), "
+                   "values(v,…), grid(a,b,n) (repeatable)")]
+WorkersOpt = Annotated[int | None, typer.Option(help="local Dask worker processes (default 2)")]
+SchedulerOpt = Annotated[str | None, typer.Option(help="address of a running Dask scheduler")]
+OptionOpt = Annotated[list[str] | None, typer.Option(
+    "--option", help="engine option ENGINE.NAME=VALUE (repeatable)")]
+
+
+def _cluster(workers, scheduler) -> dict:
+    if workers is not None and scheduler is not None:
+        raise InputError("give either --workers (a local cluster) or --scheduler, not both")
+    return {"scheduler": scheduler, "workers": workers or 2}
+
+
+@app.command()
+def sweep(file: FileArg = None, runs: Annotated[int, typer.Option(min=1, help="replicas")] = 10,
+          vary: VaryOpt = None, scenario: ScenarioOpt = None,
+          engine: Annotated[list[str] | None, typer.Option(
+              "--engine", "-e", help="engine (repeatable; default: all)")] = None,
+          workers: WorkersOpt = None, scheduler: SchedulerOpt = None,
+          out_dir: Annotated[Path, typer.Option("--out", "-o")] = Path("sweep"),
+          seed: Annotated[int, typer.Option(help="seed of replica 0")] = 0,
+          option: OptionOpt = None, as_json: JsonOpt = False):
+    """Seeded replicas × parameter draws on Dask, written as Parquet as they finish."""
+    from factions.run import SweepProgressBar, parse_varies, sweep_claims, write_sweep_report
+    from factions.run import sweep as run_sweep
+
+    sc = _load(file)
+    cluster = _cluster(workers, scheduler)
+    dists = parse_varies(vary or [])
+    with SweepProgressBar() as bar:
+        res = run_sweep(sc, scenario or None, engine or None, runs=runs, vary=dists, seed=seed,
+                        out_dir=out_dir, options=_parse_options(option), progress=bar,
+                        **cluster)
+    files = write_sweep_report(sc, res)
+    claims = sweep_claims(sc, res)
+    if as_json:
+        _print_json({"out": str(out_dir), "tasks": len(res.plan.tasks), "ran": res.ran,
+                     "cached": res.cached, "seconds": res.elapsed,
+                     "files": {k: str(v) for k, v in files.items()},
+                     "skipped": [list(x) for x in res.skipped],
+                     "claims": claims.to_dict(orient="records")})
+        return
+    out.print(f"{len(res.plan.tasks)} tasks: {res.ran} run, {res.cached} already done, "
+              f"{res.elapsed:.1f} s; results in {out_dir}")
+    for e, s, why in res.skipped:
+        out.print(f"skipped {e} on {s}: {why}")
+    out.print(_table("Claims over the sweep", claims[["claim", "difference", "p_holds",
+                                                      "replicas", "verdict"]], max_rows=100))
+    out.print("Files: " + ", ".join(str(p) for p in files.values()))
+
+
+@app.command()
+def calibrate(file: FileArg = None, vary: VaryOpt = None,
+              runs: Annotated[int, typer.Option(min=2, help="simulations (per generation)")] = 200,
+              accept: Annotated[float, typer.Option(help="share of runs kept")] = 0.1,
+              method: Annotated[str, typer.Option(help="rejection or smc")] = "rejection",
+              generations: Annotated[int, typer.Option(min=1, help="ABC-SMC generations")] = 3,
+              metric: Annotated[str, typer.Option(help="ENGINE.METRIC to fit")] = "ground.deaths",
+              observation: Annotated[str, typer.Option(help="observation id")] = "ibc_deaths",
+              scenario: Annotated[str, typer.Option("--scenario", "-s")] = "historical",
+              window: Annotated[tuple[str, str] | None, typer.Option(
+                  help="first and last month compared")] = ("2007-01", "2008-12"),
+              distance: Annotated[str, typer.Option(
+                  help="shape (profile, level fitted), log_rmse, rmse, …")] = "shape",
+              workers: WorkersOpt = None, scheduler: SchedulerOpt = None,
+              out_dir: Annotated[Path, typer.Option("--out", "-o")] = Path("calibration"),
+              seed: Annotated[int, typer.Option()] = 2007, option: OptionOpt = None,
+              as_json: JsonOpt = False):
+    """Approximate Bayesian computation of free parameters against an observed series."""
+    from factions.run import SweepProgressBar, abc_rejection, abc_smc, parse_varies
+    from factions.run.posterior import save_posterior
+
+    sc = _load(file)
+    if method not in ("rejection", "smc"):
+        raise InputError(f"--method must be rejection or smc, got {method!r}")
+    if not vary and file is not None:
+        raise InputError("give the prior with --vary PARAM=DIST (a default prior exists only "
+                         "for the embedded scenario)")
+    prior = parse_varies(vary or DEFAULT_PRIOR)
+    opts = _parse_options(option)
+    engine = metric.split(".", 1)[0]
+    if not option and engine in DEFAULT_CALIBRATION_OPTIONS:
+        opts = {engine: dict(DEFAULT_CALIBRATION_OPTIONS[engine])}
+    settings = {"observation": observation, "scenario_id": scenario, "window": window,
+                "distance": distance, "method": method, "accept": accept, "seed": seed}
+    kwargs = dict(observation=observation, metric=metric, scenario_id=scenario, runs=runs,
+                  accept=accept, distance=distance, window=window, seed=seed,
+                  out_dir=out_dir / "runs", options=opts, **_cluster(workers, scheduler))
+    with SweepProgressBar() as bar:
+        if method == "rejection":
+            abc = abc_rejection(sc, prior, progress=bar, **kwargs)
+        else:
+            abc = abc_smc(sc, prior, generations=generations, progress=bar, **kwargs)
+    save_posterior(abc, out_dir, sc, opts, settings)
+    for name, fig in abc.figures().items():
+        fig.savefig(out_dir / f"{name}.png", dpi=96)
+    if as_json:
+        _print_json({"out": str(out_dir), "spearman": abc.spearman, "epsilon": abc.epsilon,
+                     "posterior": abc.posterior.to_dict(orient="records")})
+        return
+    cols = [c for c in ("parameter", "prior", "prior_median", "post_median", "post_low",
+                        "post_high") if c in abc.posterior]
+    out.print(_table("Posterior", abc.posterior[cols]))
+    out.print(f"Hindcast of {metric} against {observation}: Spearman {abc.spearman:.3f} "
+              f"(p = {abc.spearman_p:.2g}); tolerance {abc.epsilon:.4g}")
+    out.print(f"Wrote {out_dir}/posterior.csv, calibration.json, hindcast.png, posterior.png; "
+              f"use it with `factions run --posterior {out_dir}`")
