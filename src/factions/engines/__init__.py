@@ -7,7 +7,8 @@ report order. See :mod:`factions.engines.base` for the contract.
 
 from __future__ import annotations
 
-__all__ = ["Engine", "EngineResult", "register", "get", "available", "check_options"]
+__all__ = ["Engine", "EngineResult", "register", "get", "available", "check_options",
+           "resolve_engines"]
 
 import importlib
 from collections.abc import Mapping
@@ -59,3 +60,24 @@ def check_options(engine: Engine, options: Mapping[str, object]) -> None:
             f"engine {engine.name!r} does not accept option(s) {', '.join(unknown)}; "
             f"accepted: {accepted}"
         )
+
+
+def resolve_engines(names, options: Mapping[str, Mapping] | None = None
+                    ) -> tuple[list[Engine], dict[str, dict], dict[str, bool]]:
+    """The engines named (default: all), their checked options, and which are stochastic.
+
+    Raises
+    ------
+    EngineError
+        An unknown engine, options for an engine not being run, or an option the engine
+        does not accept.
+    """
+    chosen = [get(n) for n in names] if names else available()
+    opts = {k: dict(v) for k, v in (options or {}).items()}
+    known = {e.name for e in chosen}
+    for ename in opts:
+        if ename not in known:
+            raise EngineError(f"options given for engine {ename!r}, which is not being run")
+    for e in chosen:
+        check_options(e, opts.get(e.name, {}))
+    return chosen, opts, {e.name: e.is_stochastic(opts.get(e.name, {})) for e in chosen}

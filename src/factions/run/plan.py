@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from factions.engines import check_options, get
-from factions.errors import EngineError, InputError, ScenarioError
+from factions.engines import resolve_engines
+from factions.errors import InputError, ScenarioError
 from factions.run.distributions import Distribution, draw_params, grid_points
 from factions.run.runner import replica_seeds
 from factions.scenario import Scenario
@@ -147,17 +147,7 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
     ids = list(scenario_ids) if scenario_ids else scenario.scenario_ids()
     for sid in ids:
         scenario.scenario_def(sid)
-    from factions.engines import available
-
-    engines = [get(n) for n in engine_names] if engine_names else available()
-    options = {k: dict(v) for k, v in (options or {}).items()}
-    names = {e.name for e in engines}
-    for ename in options:
-        if ename not in names:
-            raise EngineError(f"options given for engine {ename!r}, which is not being run")
-    for e in engines:
-        check_options(e, options.get(e.name, {}))
-    stoch = {e.name: e.is_stochastic(options.get(e.name, {})) for e in engines}
+    engines, options, stoch = resolve_engines(engine_names, options)
     vary = dict(vary or {})
     draw_cols = [] if draws is None else [str(c) for c in draws.columns]
     if draws is not None and draws.empty:

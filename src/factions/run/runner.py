@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from factions.engines import Engine, EngineResult, available, check_options, get
+from factions.engines import EngineResult, resolve_engines
 from factions.errors import EngineError
 from factions.run.claims import evaluate_claims
 from factions.scenario import Scenario
@@ -82,16 +82,8 @@ def run_all(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
     ids = list(scenario_ids) if scenario_ids else scenario.scenario_ids()
     for sid in ids:
         scenario.scenario_def(sid)  # raises ScenarioError naming the known ids
-    chosen: list[Engine] = [get(n) for n in engines] if engines else available()
-    options = dict(options or {})
-    names = {e.name for e in chosen}
-    for ename in options:
-        if ename not in names:
-            raise EngineError(f"options given for engine {ename!r}, which is not being run")
-    for e in chosen:
-        check_options(e, options.get(e.name, {}))
+    chosen, options, stoch = resolve_engines(engines, options)
     seeds = replica_seeds(seed, replicas)
-    stoch = {e.name: e.is_stochastic(options.get(e.name, {})) for e in chosen}
     tasks = [(e, sid, s) for e in chosen for sid in ids
              for s in (seeds if stoch[e.name] else seeds[:1])]
     if on_start:
