@@ -1,4 +1,8 @@
-"""Cross-scenario figures: every metric a claim tests, one line (or bar) per scenario."""
+"""Cross-scenario figures: every metric a claim tests, one line (or bar) per scenario.
+
+With several replicas the lines are means over replicas and the shaded bands their 5–95 %
+range (a fan chart); scalar metrics are bars with the range over replicas as error bars.
+"""
 
 from __future__ import annotations
 
@@ -45,15 +49,24 @@ def compare_figures(run, max_scenarios: int = 12) -> dict:
         fig = new_figure(9, 3.6)
         ax = fig.add_subplot()
         if monthly:
-            mean = (sel.dropna(subset=["month"]).groupby(["scenario", "month"])["value"].mean()
-                    .unstack("scenario"))
+            grouped = sel.dropna(subset=["month"]).groupby(["scenario", "month"])["value"]
+            mean = grouped.mean().unstack("scenario")
+            fan = sel["seed"].nunique() > 1 if "seed" in sel else False
+            if fan:  # a fan chart: the 90 % band over replicas around the mean
+                low = grouped.quantile(0.05).unstack("scenario")
+                high = grouped.quantile(0.95).unstack("scenario")
             x_of = {mo: i for i, mo in enumerate(months)}
             for sid in ids:
                 if sid in mean:
                     col = mean[sid].dropna()
-                    ax.plot([x_of[mo] for mo in col.index if mo in x_of],
-                            col[[mo in x_of for mo in col.index]].to_numpy(), label=sid,
-                            lw=2.2 if sid == run.scenario_ids[0] else 1.1)
+                    keep = [mo in x_of for mo in col.index]
+                    xs = [x_of[mo] for mo in col.index if mo in x_of]
+                    line, = ax.plot(xs, col[keep].to_numpy(), label=sid,
+                                    lw=2.2 if sid == run.scenario_ids[0] else 1.1)
+                    if fan:
+                        ax.fill_between(xs, low[sid].reindex(col.index)[keep].to_numpy(),
+                                        high[sid].reindex(col.index)[keep].to_numpy(),
+                                        color=line.get_color(), alpha=0.12, lw=0)
             obs = _observation_for(run.scenario, metric)
             if obs is not None:
                 pts = [(x_of[mo], v) for mo, v in sorted(obs.series.items()) if mo in x_of]

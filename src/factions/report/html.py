@@ -117,7 +117,8 @@ def write_report(run: RunResults, out: str | Path) -> Path:
     comparison = compare_figures(run)
     if comparison:
         parts.append("<h2 id=compare>Scenarios compared</h2><p class=meta>Each metric a claim "
-                     "tests, by scenario (mean over replicas; observations in black).</p>")
+                     "tests, by scenario: mean over replicas, shaded 5–95 % band over "
+                     "replicas when there are several; observations dotted black.</p>")
         for name, fig in comparison.items():
             parts.append(f"<figure><img alt='{html.escape(name)}' src='{figure_data_uri(fig, dpi=80)}'>"
                          f"<figcaption class=meta>{html.escape(name)}</figcaption></figure>")
