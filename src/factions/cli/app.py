@@ -194,6 +194,7 @@ def _ensemble(res, sc, file, engines, seed, replicas, opts, posterior, workers, 
             sc, res.scenario_ids, res.engines, seed, replicas, opts, post,
             out_dir / "ensemble", workers=workers, scheduler=scheduler, progress=bar)
     res.claims, res.metrics, res.replicas = claims, metrics, replicas
+    res.ensemble_figures = _tornados(sc, ens, res.scenario_ids[0], stochastic)
     where = f"scheduler {scheduler}" if scheduler else f"{workers} local Dask workers"
     note = (f"Claims over {replicas} replicas (seeds {seed}..{seed + replicas - 1}) of the "
             f"stochastic engines ({', '.join(stochastic)}), run on {where}; "
@@ -206,3 +207,21 @@ def _ensemble(res, sc, file, engines, seed, replicas, opts, posterior, workers, 
                  f"{m.get('spearman', float('nan')):.2f}) and its engine options "
                  f"{post.options}.")
     res.ensemble_note = note
+
+
+def _tornados(sc, ens, scenario_id: str, engines: list[str]) -> dict:
+    """Tornado charts of the claimed metrics of stochastic engines against the varied
+    (posterior) parameters, on the first scenario; none when nothing varied."""
+    from factions.report.compare import claim_metrics
+    from factions.run import sensitivity, tornado_chart
+
+    if not any(t.params for t in ens.plan.tasks):
+        return {}
+    metrics = [m for m in claim_metrics(sc) if m.split(".", 1)[0] in engines]
+    table = ens.ensemble()
+    sens = sensitivity(table[table["scenario"] == scenario_id], metrics=metrics)
+    figs = {}
+    for m in metrics:
+        if sens.loc[sens["metric"] == m, "spearman"].notna().any():
+            figs[f"sensitivity of {m} [{scenario_id}]"] = tornado_chart(sens, m, scenario_id)
+    return figs

@@ -114,7 +114,7 @@ def write_report(run: RunResults, out: str | Path) -> Path:
             "<code>--replicas N</code> for probabilities.</p>")
     parts.append("<h2 id=claims>Claims</h2>" + note + _claims_html(run.claims))
     run.claims.to_csv(out / "tables" / "claims.csv", index=False)
-    comparison = compare_figures(run)
+    comparison = {**compare_figures(run), **run.ensemble_figures}
     if comparison:
         parts.append("<h2 id=compare>Scenarios compared</h2><p class=meta>Each metric a claim "
                      "tests, by scenario: mean over replicas, shaded 5–95 % band over "

@@ -41,6 +41,7 @@ class RunResults:
     claims: pd.DataFrame = field(default_factory=pd.DataFrame)
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
     ensemble_note: str = ""
+    ensemble_figures: dict = field(default_factory=dict)
 
     def primary(self) -> list[EngineResult]:
         """One result per (engine, scenario): the first seed's."""
