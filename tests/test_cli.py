@@ -36,6 +36,8 @@ def test_run_json_and_scenario_filter(small_path, tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["scenarios"] == ["no_surge"]
     assert {r["scenario_id"] for r in data["results"]} == {"no_surge"}
+    shocks = data["results"][0]["tables"]["shocks"]
+    assert shocks["rows"] == 1 and (tmp_path / shocks["csv"]).exists()
 
 
 def test_check_json(small_path, capsys):

@@ -69,8 +69,17 @@ def results_dict(run: RunResults) -> dict:
         "replicas": run.replicas, "ensemble": run.ensemble_note,
         "claims": run.claims.to_dict(orient="records"),
         "skipped": [{"engine": e, "scenario": s, "reason": w} for e, s, w in run.skipped],
-        "results": [r.to_dict() for r in run.primary()],
+        "results": [_result_entry(r) for r in run.primary()],
     })
+
+
+def _result_entry(res) -> dict:
+    """Provenance, summary and the CSV file of each table (the tables themselves are in
+    ``tables/``; ``EngineResult.to_dict()`` has them inline)."""
+    return {"engine": res.engine, "scenario_id": res.scenario_id, "seed": res.seed,
+            "summary": res.summary,
+            "tables": {name: {"csv": f"tables/{res.engine}__{res.scenario_id}__{name}.csv",
+                              "rows": len(df)} for name, df in res.tables().items()}}
 
 
 def _table_html(df: pd.DataFrame) -> str:
