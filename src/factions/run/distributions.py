@@ -36,14 +36,16 @@ class Distribution:
 
     random = False
 
-    def describe(self) -> str:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def describe(self) -> str:
+        return repr(self)
 
-    def sample(self, rng: np.random.Generator):  # pragma: no cover - random ones override
-        raise NotImplementedError
+    def sample(self, rng: np.random.Generator):
+        """One draw (random distributions only)."""
+        raise TypeError(f"{self.describe()} is a grid axis, not a random distribution")
 
-    def points(self) -> list:  # pragma: no cover - grid ones override
-        raise NotImplementedError
+    def points(self) -> list:
+        """The grid values (grid axes only)."""
+        raise TypeError(f"{self.describe()} is a random distribution, not a grid axis")
 
 
 @dataclass(frozen=True)
