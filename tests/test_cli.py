@@ -49,7 +49,7 @@ def test_check_json(small_path, capsys):
 @pytest.mark.parametrize("argv, fragment", [
     (["run", "missing.yaml"], "missing.yaml no such file"),
     (["run", "--bogus"], "No such option: --bogus"),
-    (["check"], "Missing argument"),
+    (["check", "--nope"], "No such option"),
     (["run", "SMALL", "-s", "nope"], "unknown scenario 'nope'"),
     (["run", "SMALL", "-e", "nope"], "unknown engine 'nope'"),
     (["run", "SMALL", "-e", "digest", "--option", "digest.x=1"], "does not accept option(s) x"),
@@ -71,3 +71,11 @@ def test_bad_scenario_file_lists_each_problem(small_text, tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2
     assert all(line.startswith(f"error: {bad}:") for line in err)
+
+
+def test_check_default_scenario(capsys):
+    assert main(["check", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["file"] == "iraq-2007.yaml" and data["actors"] >= 20
+    assert {"historical", "no_surge", "no_realignment", "war_on_iran",
+            "workers_unite"} <= set(data["scenarios"])

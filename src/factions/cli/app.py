@@ -79,11 +79,11 @@ def _parse_options(items: list[str] | None) -> dict[str, dict]:
 
 
 @app.command()
-def check(file: Annotated[Path, typer.Argument(help="scenario YAML file")], as_json: JsonOpt = False):
-    """Validate a scenario file and print a summary of what it holds."""
+def check(file: FileArg = None, as_json: JsonOpt = False):
+    """Validate a scenario file (default: the embedded one) and summarise what it holds."""
     sc = _load(file)
     summary = {
-        "file": str(file), "name": sc.meta.name, "period": [sc.meta.start, sc.meta.end],
+        "file": str(file) if file else sc.file, "name": sc.meta.name, "period": [sc.meta.start, sc.meta.end],
         **{k: len(getattr(sc, k)) for k in ("actors", "issues", "positions", "relations",
                                             "populations", "forces", "parameters", "locations",
                                             "routes", "shocks", "claims", "observations")},
@@ -92,7 +92,7 @@ def check(file: Annotated[Path, typer.Argument(help="scenario YAML file")], as_j
     if as_json:
         _print_json({"valid": True, **summary})
         return
-    t = Table(title=f"{file}: valid — {sc.meta.name}", header_style="bold")
+    t = Table(title=f"{summary['file']}: valid — {sc.meta.name}", header_style="bold")
     t.add_column("section")
     t.add_column("content", overflow="fold")
     for k, v in summary.items():
@@ -195,6 +195,11 @@ def _ensemble(res, sc, file, engines, seed, replicas, opts, posterior, workers, 
             out_dir / "ensemble", workers=workers, scheduler=scheduler, progress=bar)
     res.claims, res.metrics, res.replicas = claims, metrics, replicas
     res.ensemble_figures = _tornados(sc, ens, res.scenario_ids[0], stochastic)
+    if post is not None:  # the calibration behind the replicas: its hindcast and posterior
+        for name in ("hindcast", "posterior"):
+            png = Path(post.path) / f"{name}.png"
+            if png.exists():
+                res.ensemble_figures[f"calibration {name} ({post.path})"] = png.read_bytes()
     where = f"scheduler {scheduler}" if scheduler else f"{workers} local Dask workers"
     note = (f"Claims over {replicas} replicas (seeds {seed}..{seed + replicas - 1}) of the "
             f"stochastic engines ({', '.join(stochastic)}), run on {where}; "

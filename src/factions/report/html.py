@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = ["write_report", "results_dict"]
 
+import base64
 import html
 import json
 import math
@@ -129,7 +130,9 @@ def write_report(run: RunResults, out: str | Path) -> Path:
                      "tests, by scenario: mean over replicas, shaded 5–95 % band over "
                      "replicas when there are several; observations dotted black.</p>")
         for name, fig in comparison.items():
-            parts.append(f"<figure><img alt='{html.escape(name)}' src='{figure_data_uri(fig, dpi=80)}'>"
+            uri = ("data:image/png;base64," + base64.b64encode(fig).decode("ascii")
+                   if isinstance(fig, bytes) else figure_data_uri(fig, dpi=80))
+            parts.append(f"<figure><img alt='{html.escape(name)}' src='{uri}'>"
                          f"<figcaption class=meta>{html.escape(name)}</figcaption></figure>")
     first_id = run.scenario_ids[0]
     for engine in run.engines:
