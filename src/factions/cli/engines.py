@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from factions.cli.app import (
@@ -50,8 +51,41 @@ def _engine_options(engine: str, items: list[str] | None, **given) -> dict:
     return opts
 
 
+def console_views(engine: str, res) -> list[tuple[str, pd.DataFrame]]:
+    """Narrow tables for an 80-column console; the report and ``--json`` have everything."""
+    t = res.tables()
+    views: list[tuple[str, pd.DataFrame]] = []
+    if engine == "align":
+        month = getattr(res, "month", None) or t["blocs"]["month"].max()
+        b = t["blocs"][t["blocs"]["month"] == month]
+        views.append((f"Blocs at {month}", b.groupby("bloc")["actor"].apply(
+            lambda s: ", ".join(s)).reset_index(name="actors")))
+        views.append(("Ties under strain (predicted next breaks first)",
+                      t["strained"][["a", "b", "sign", "weight", "strain"]].head(12)))
+        p = t["power"]
+        views.append((f"Voting power at {month}", p[p["month"] == month][
+            ["party", "seats", "banzhaf", "shapley_shubik"]]))
+    elif engine == "bargain":
+        o = t["outcomes"].pivot(index="issue", columns="model", values="outcome").reset_index()
+        views.append(("Forecast outcome (0-100) by issue and model", o))
+        if "uncertainty" in t:
+            views.append(("Default model under perturbed inputs",
+                          t["uncertainty"][["issue", "model", "median", "low", "high"]]))
+    elif engine == "ground":
+        views.append(("Fit to the observed series", t["fit"]))
+        m = t["monthly"]
+        cols = [c for c in ("month", "deaths", "deaths_scaled", "ibc_deaths",
+                            "sectarian_deaths", "intra_shia_violence") if c in m]
+        views.append(("Monthly violence (every third month)", m[cols].iloc[::3]))
+    elif engine == "displace":
+        views.append(("Averaged relative difference (ARD) per host",
+                      t["ard"][["series", "ard", "ard_out_of_sample", "points"]]))
+        views.append(("Hindcast against UNHCR", t["hindcast"]))
+    return views
+
+
 def _run_engine(engine: str, file, ids, seed: int, options: dict, out_dir, as_json: bool,
-                show: tuple[str, ...], replicas: int = 1) -> None:
+                show: tuple[str, ...] = (), replicas: int = 1) -> None:
     sc = _load(file)
     res = run_with_progress(sc, _default_ids(sc, ids), [engine], seed, replicas,
                             {engine: options} if options else {}, quiet=as_json)
@@ -65,11 +99,12 @@ def _run_engine(engine: str, file, ids, seed: int, options: dict, out_dir, as_js
         return
     for r in res.primary():
         out.rule(f"{engine} — {r.scenario_id}")
-        out.print(", ".join(f"{k}: {v}" for k, v in r.summary.items()))
-        tables = r.tables()
-        for name in show:
-            if name in tables and not tables[name].empty:
-                out.print(_table(name, tables[name]))
+        scalars = {k: v for k, v in r.summary.items() if not isinstance(v, dict | list)}
+        out.print(", ".join(f"{k}: {v:.4g}" if isinstance(v, float) else f"{k}: {v}"
+                            for k, v in scalars.items()))
+        for title, df in console_views(engine, r):
+            if not df.empty:
+                out.print(_table(title, df, max_rows=30))
     if path:
         out.print(f"Report: {path / 'index.html'}")
 
