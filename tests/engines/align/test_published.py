@@ -18,10 +18,11 @@ TRIBES = Path(__file__).parent / "data" / "highland_tribes.csv"
 
 
 def test_highland_tribes_frustration_index_is_seven():
-    """Aref & Wilson (2018, J. Complex Networks 6(4)) and Aref, Mason & Wilson (2018,
-    Optimization Problems in Graph Theory) report L = 7 for Read's Highland tribes
-    (n = 16, m = 58, 29 negative), i.e. a normalised balance 1 - 2*7/58 = 0.759. (Value as
-    recalled from those papers; their text was not re-read when this test was written.)"""
+    """Read's Highland tribes (n = 16, m = 58, 29 negative) have L = 7: the signnet R package
+    (Schoch) reports a frustration score of 0.7586207 for these data in its README, which is
+    1 - 2L/58 with L = 7, and an exhaustive search over all 2^15 two-bloc splits gives 7 as
+    well. Aref & Wilson (2018, J. Complex Networks 6(4)) study the same network; their text
+    stating the value was not available here, so it is not cited as the source."""
     g = read_edges_csv(TRIBES)
     assert (g.n, g.m, int((g.sign < 0).sum())) == (16, 58, 29)
     r = frustration(g)
