@@ -20,6 +20,7 @@ def test_run_writes_report(small_path, tmp_path, capsys):
     assert "digest — scenario <code>historical</code>" in html
     assert "data:image/png;base64," in html          # figures embedded
     assert "surge_more_troops" in html
+    assert "3 claims: <b>2</b> hold · <b>1</b> untestable" in html
     res = json.loads((out / "results.json").read_text())
     assert res["seed"] == 3 and res["scenarios"] == ["historical", "no_surge", "rupture"]
     claims = {c["claim"]: c for c in res["claims"]}

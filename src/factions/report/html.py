@@ -89,6 +89,18 @@ def _table_html(df: pd.DataFrame) -> str:
     return shown.to_html(index=False, border=0, na_rep="", float_format=lambda v: f"{v:.4g}") + more
 
 
+def _claims_tally(claims: pd.DataFrame) -> str:
+    """One line: how many claims hold, fail, are uncertain, untested or untestable."""
+    if claims.empty:
+        return ""
+    first = claims["verdict"].astype(str).str.split(r"[ :]", n=1, regex=True).str[0]
+    counts = first.value_counts()
+    order = ["holds", "fails", "uncertain", "not", "untestable"]
+    label = {"holds": "hold", "fails": "fail", "not": "not tested"}
+    items = [f"<b>{counts[k]}</b> {label.get(k, k)}" for k in order if k in counts]
+    return f"<p>{len(claims)} claims: " + " · ".join(items) + "</p>"
+
+
 def _claims_html(claims: pd.DataFrame) -> str:
     if claims.empty:
         return "<p>This scenario states no claims.</p>"
@@ -116,13 +128,15 @@ def write_report(run: RunResults, out: str | Path) -> Path:
              f"<p class=meta>Period {sc.meta.start} to {sc.meta.end} · file {html.escape(sc.file)}"
              f" · scenarios {', '.join(run.scenario_ids)} · engines {', '.join(run.engines)}"
              f" · seed {run.seed} · replicas {run.replicas} · factions {__version__}</p>",
-             f"<p>{html.escape(sc.meta.description)}</p>"]
+             f"<details><summary>About this scenario</summary><p>"
+             f"{html.escape(sc.meta.description)}</p></details>"]
     nav = ["<a href='#claims'>Claims</a>", "<a href='#compare'>Scenarios compared</a>"] + [f"<a href='#{e}'>{e}</a>" for e in run.engines]
     parts.append("<nav>" + "".join(nav) + "</nav>")
     note = (f"<p class=meta>{html.escape(run.ensemble_note)}</p>" if run.ensemble_note else
             "<p class=meta>One replica per scenario: P(holds) is 0 or 1. Run with "
             "<code>--replicas N</code> for probabilities.</p>")
-    parts.append("<h2 id=claims>Claims</h2>" + note + _claims_html(run.claims))
+    parts.append("<h2 id=claims>Claims</h2>" + _claims_tally(run.claims) + note
+                 + _claims_html(run.claims))
     run.claims.to_csv(out / "tables" / "claims.csv", index=False)
     comparison = {**compare_figures(run), **run.ensemble_figures}
     if comparison:
