@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from factions.engines.bargain import (
+    code_win_probabilities,
     eu_round,
     expected_utility,
     forecast,
@@ -55,6 +56,79 @@ def test_ec_risk_exponents_within_bounds(ec):
     assert np.all(ec.details["r"] >= 0.5 - 1e-12) and np.all(ec.details["r"] <= 2 + 1e-12)
 
 
+# dmasad/bdm-scholz-expected-utility-model, Example.log (commit d7c7bbab): a 10-round run
+# of the public Python implementation (jmckib/bdm-scholz-expected-utility-model) that
+# follows Scholz's own code, on the same 10 actors (capabilities / 100). Its "Mean
+# position" lines, rounds 0-10. (Its "Median position" lines after round 0 print the
+# mean too, so they are not medians.)
+PUBLIC_LOG_MEANS = [
+    7.389955686853767, 7.461314378277189, 7.552500865855845, 7.590144997451547,
+    7.358130531334201, 7.3491739896752115, 7.414877545372958, 7.510457183677219,
+    7.5724470975503, 7.324989065683666, 7.242130958473938,
+]
+
+
+@pytest.fixture(scope="module")
+def ec_code():
+    return expected_utility(validate_inputs(EC_CAP, EC_POS, EC_SAL, names=EC_NAMES),
+                            rounds=10, rules="scholz_code")
+
+
+def test_ec_scholz_code_rules_reproduce_public_log(ec_code):
+    # An independent implementation of the same formalisation, with the quirks of
+    # Scholz's program: our rules="scholz_code" gives its means to rounding error.
+    np.testing.assert_allclose(ec_code.details["means"], PUBLIC_LOG_MEANS, rtol=0, atol=1e-12)
+    assert ec_code.rounds == 10 and ec_code.details["stopped"] == "rounds"
+
+
+def test_ec_scholz_code_rules_moves_match_public_log(ec_code):
+    idx = {n: k for k, n in enumerate(EC_NAMES)}
+    acts, send, traj = ec_code.details["actions"], ec_code.details["senders"], ec_code.trajectory
+    # round 1: Belgium compromises with France, Luxembourg loses to Belgium, Ireland to
+    # Luxembourg; nobody else moves (no capitulations under these rules).
+    moved = {EC_NAMES[k] for k in np.flatnonzero(acts[0])}
+    assert moved == {"BE", "LU", "IE"}
+    assert acts[0][idx["BE"]] == 2 and send[0][idx["BE"]] == idx["FR"]
+    assert traj[1][idx["BE"]] == pytest.approx(8.415932315426764, abs=1e-12)
+    assert traj[1][idx["LU"]] == 7.0 and send[0][idx["LU"]] == idx["BE"]
+    assert traj[1][idx["IE"]] == 4.0 and send[0][idx["IE"]] == idx["LU"]
+    # round 4: Belgium compromises with the Netherlands to 4.80 (the log's oddity)
+    assert send[3][idx["BE"]] == idx["NL"]
+    assert traj[4][idx["BE"]] == pytest.approx(4.800881140632622, abs=1e-12)
+    assert traj[10][idx["BE"]] == pytest.approx(4.291541224979646, abs=1e-12)
+    assert not np.any(acts == 3)
+
+
+def test_code_win_probabilities_brute_force():
+    rng = np.random.default_rng(3)
+    n = 9
+    x, w, r = rng.uniform(0, 10, n), rng.uniform(0, 1, n), rng.uniform(0.5, 2, n)
+    x[2] = x[6]
+    d = (np.abs(x[:, None] - x[None, :]) / 10.0) ** r[:, None]  # d[k, a]
+    v = w[:, None, None] * (d[:, None, :] - d[:, :, None])  # v[k, i, j]
+    brute = np.clip(v, 0, None).sum(0) / np.abs(v).sum()
+    for block in (4_000_000, 1):  # one block and one voter per block
+        np.testing.assert_allclose(code_win_probabilities(x, w, r, 10.0, block), brute,
+                                   atol=1e-14)
+    assert code_win_probabilities(x, w, r, 10.0)[2, 6] == 0.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("q, t", [(1.0, 1.0), (0.5, 0.3)])
+def test_vectorised_scholz_code_round_equals_loop_reference(seed, q, t):
+    rng = np.random.default_rng(seed)
+    n = 12
+    x = rng.integers(0, 6, n) * 20.0 if seed % 2 else rng.uniform(0, 100, n)
+    c, s = rng.uniform(0.1, 2, n), rng.uniform(0, 1, n)
+    a = eu_round(x, c, s, 100.0, q, t, rules="scholz_code")
+    b = eu_round_loop(list(x), list(c), list(s), 100.0, q, t, rules="scholz_code")
+    np.testing.assert_allclose(a["eu"], np.array(b["eu"]), atol=1e-12)
+    np.testing.assert_allclose(a["r"], b["r"], atol=1e-12)
+    np.testing.assert_allclose(a["x"], b["x"], atol=1e-12)
+    np.testing.assert_array_equal(a["action"], b["action"])
+    np.testing.assert_array_equal(a["sender"], b["sender"])
+
+
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("q, t", [(1.0, 1.0), (0.5, 0.3)])
 def test_vectorised_round_equals_loop_reference(seed, q, t):
@@ -97,7 +171,7 @@ def test_two_actors_the_stronger_draws_the_weaker():
     assert f.positions[1] == 0.0 and f.outcome == 0.0 and f.details["stopped"] == "stable"
 
 
-@pytest.mark.parametrize("opts", [{"rounds": 0}, {"q": 1.5}, {"tol": -1}])
+@pytest.mark.parametrize("opts", [{"rounds": 0}, {"q": 1.5}, {"tol": -1}, {"rules": "bdm"}])
 def test_bad_options(opts):
     with pytest.raises(EngineError):
         forecast([1, 1], [0, 1], [1, 1], "expected_utility", **opts)

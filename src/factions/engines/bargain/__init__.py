@@ -28,6 +28,7 @@ from factions.engines.bargain.engine import (
 from factions.engines.bargain.exchange import exchange
 from factions.engines.bargain.expected_utility import (
     challenge_utilities,
+    code_win_probabilities,
     eu_round,
     expected_utility,
     risk_exponents,
@@ -53,6 +54,7 @@ __all__ = [
     "ForecastDistribution",
     "KtabData",
     "challenge_utilities",
+    "code_win_probabilities",
     "compromise",
     "condorcet_probabilities",
     "eu_round",

@@ -8,8 +8,8 @@ A straightforward loop version of the same equations lives in
 
 from __future__ import annotations
 
-__all__ = ["win_probabilities", "challenge_utilities", "risk_exponents", "eu_round",
-           "expected_utility"]
+__all__ = ["win_probabilities", "code_win_probabilities", "challenge_utilities",
+           "risk_exponents", "eu_round", "expected_utility", "RULES"]
 
 from typing import Any
 
@@ -23,6 +23,10 @@ from factions.errors import EngineError
 NO_MOVE, CONFLICT, COMPROMISE, CAPITULATE = 0, 1, 2, 3
 ACTION_NAMES = {NO_MOVE: "none", CONFLICT: "conflict", COMPROMISE: "compromise",
                 CAPITULATE: "capitulate"}
+#: ``"paper"``: the equations as written in Scholz et al. (2011), our reading (default);
+#: ``"scholz_code"``: the rules of the public implementation that follows Scholz's own
+#: code (jmckib/dmasad ``bdm-scholz-expected-utility-model``), quirks included.
+RULES = ("paper", "scholz_code")
 
 
 def _support(x: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -65,6 +69,39 @@ def win_probabilities(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return p
 
 
+def code_win_probabilities(
+    x: np.ndarray, w: np.ndarray, r: np.ndarray, span: float, block: int = 4_000_000,
+) -> np.ndarray:
+    """``P[i, j]`` as computed by the public code that follows Scholz's own program.
+
+    .. math:: P_{ij} = \\frac{\\sum_k \\max(0, v_k^{ij})}{\\sum_k \\sum_{a, b} |v_k^{ab}|},
+              \\qquad v_k^{ij} = c_k s_k \\bigl(D_{kj} - D_{ki}\\bigr),
+              \\quad D_{ka} = (|x_k - x_a| / \\text{span})^{r_k}
+
+    Two departures from :func:`win_probabilities`: each voter's distances carry its own
+    risk exponent :math:`r_k`, and the denominator is one constant, the absolute votes
+    summed over *all* ordered pairs of actors (so :math:`P_{ij} + P_{ji} \\ne 1`; the
+    probabilities are small). Pairs at the same position get 0. The denominator costs
+    O(n^2 log n) (sorted rows); the numerator O(n^3) time in blocks of voters of at most
+    ``block`` elements, O(n^2) memory per block.
+    """
+    n = x.size
+    dk = (np.abs(x[:, None] - x[None, :]) / span) ** r[:, None]  # dk[k, a]
+    srt = np.sort(dk, axis=1)
+    # sum over ordered pairs (a, b) of |dk[k, a] - dk[k, b]|, from the sorted row
+    pair_sum = 2.0 * (srt * (2.0 * np.arange(n) - n + 1.0)).sum(axis=1)
+    den = float(np.dot(w, pair_sum))
+    num = np.zeros((n, n))
+    step = max(1, block // max(1, n * n))
+    for lo in range(0, n, step):  # blocks of voters, each fully vectorised over pairs
+        d = dk[lo:lo + step]
+        gain = np.clip(d[:, None, :] - d[:, :, None], 0.0, None)  # gain[k, i, j]
+        num += np.tensordot(w[lo:lo + step], gain, axes=1)
+    if den <= 0.0:
+        return np.zeros((n, n))
+    return num / den
+
+
 def _u(r: np.ndarray, inner: np.ndarray) -> np.ndarray:
     return 2.0 - 4.0 * np.power(np.clip(inner, 0.0, None), r)
 
@@ -87,7 +124,15 @@ def challenge_utilities(
     :math:`U^w = 2 - 4(0.5 + 0.25(\\delta_{i\\mu} + \\delta_{ij}))^{r_i}`,
     :math:`U^{sq} = 2 - 4(0.5)^{r_i}` (Scholz et al. 2011, section 3). The diagonal is 0.
     """
-    r_col = r[:, None]
+    return _eu_matrix(x, s, p, r[:, None], mu, span, q, t)
+
+
+def _eu_matrix(
+    x: np.ndarray, s: np.ndarray, p: np.ndarray, r_col: np.ndarray, mu: float, span: float,
+    q: float, t: float,
+) -> np.ndarray:
+    """:func:`challenge_utilities` with the exponent of pair (i, j) taken from ``r_col``
+    broadcast to n x n (``r[:, None]``: the challenger's own; ``r[None, :]``: the target's)."""
     dij = np.abs(x[:, None] - x[None, :]) / span
     dmu = (np.abs(x - mu) / span)[:, None]
     us = _u(r_col, 0.5 - 0.5 * dij)
@@ -150,15 +195,58 @@ def _resolve_offers(x: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return new_x, action, sender
 
 
+def _resolve_offers_code(
+    x: np.ndarray, own: np.ndarray, seen: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Offer resolution of the public code that follows Scholz's program.
+
+    Receiver j judges every actor i at another position with its own risk exponent:
+    ``own[j, i]`` is j's utility of challenging i, ``seen[i, j]`` i's utility of
+    challenging j as j sees it (exponent r_j). Confrontation lost when
+    ``seen > own > 0`` (j moves to x_i); compromise when ``own < 0 < seen`` and
+    ``seen > |own|`` (j moves the fraction |own/seen| towards x_i); no capitulation (the
+    public code's test for it can never hold). A confrontation, if any, beats every
+    compromise: the nearest confronting sender wins; otherwise the compromise with the
+    lowest ``(|own| x_j + seen x_i) / (|own| + seen)`` is taken. Ties go to the first
+    actor in input order, as in the public code.
+    """
+    n = x.size
+    send = seen.T  # send[j, i]
+    recv = own
+    xi = np.broadcast_to(x[None, :], (n, n))
+    xj = np.broadcast_to(x[:, None], (n, n))
+    valid = xi != xj
+    conflict = valid & (send > recv) & (recv > 0)
+    comp = valid & ~conflict & (send > 0) & (recv < 0) & (send > -recv)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(comp, -recv / np.where(comp, send, 1.0), 0.0)
+        key = np.where(comp, (-recv * xj + send * xi) / np.where(comp, send - recv, 1.0),
+                       np.inf)
+    new = np.where(conflict, xi, xj + (xi - xj) * frac)
+    dist = np.where(conflict, np.abs(xi - xj), np.inf)
+    has_conf, has_comp = conflict.any(axis=1), comp.any(axis=1)
+    best = np.where(has_conf, np.argmin(dist, axis=1), np.argmin(key, axis=1))
+    rows = np.arange(n)
+    has = has_conf | has_comp
+    new_x = np.where(has, new[rows, best], x)
+    action = np.where(has_conf, CONFLICT, np.where(has_comp, COMPROMISE, NO_MOVE))
+    sender = np.where(has, best, -1)
+    return new_x, action, sender
+
+
 def eu_round(
     x: np.ndarray, c: np.ndarray, s: np.ndarray, span: float, q: float = 1.0, t: float = 1.0,
+    rules: str = "paper",
 ) -> dict[str, Any]:
     """One round of the model (Scholz et al. 2011, appendix steps 2-11).
 
     Steps: median voter position :math:`\\mu` (weighted median by :math:`c_i s_i`, the
     Condorcet winner of BDM's pairwise votes); win probabilities; expected utilities
     with :math:`r = 1`; risk exponents from security levels; expected utilities again
-    with those :math:`r_i`; offers and their resolution.
+    with those :math:`r_i`; offers and their resolution. ``rules="scholz_code"``
+    swaps in the public code's win probabilities (:func:`code_win_probabilities`, votes
+    recomputed with the new :math:`r_k`), judges each offer with the receiver's
+    exponent and resolves offers by its priority rule (:func:`_resolve_offers_code`).
 
     Returns
     -------
@@ -169,17 +257,28 @@ def eu_round(
     """
     w = c * s
     mu = weighted_median(x, w)
-    p = win_probabilities(x, w)
     ones = np.ones_like(x)
-    e1 = challenge_utilities(x, s, p, ones, mu, span, q, t)
-    r = risk_exponents(e1)
-    e = challenge_utilities(x, s, p, r, mu, span, q, t)
-    new_x, action, sender = _resolve_offers(x, e)
+    if rules == "scholz_code":
+        p1 = code_win_probabilities(x, w, ones, span)
+        r = risk_exponents(challenge_utilities(x, s, p1, ones, mu, span, q, t))
+        p = code_win_probabilities(x, w, r, span)
+        e = challenge_utilities(x, s, p, r, mu, span, q, t)
+        seen = _eu_matrix(x, s, p, r[None, :], mu, span, q, t)
+        new_x, action, sender = _resolve_offers_code(x, e, seen)
+    elif rules == "paper":
+        p = win_probabilities(x, w)
+        e1 = challenge_utilities(x, s, p, ones, mu, span, q, t)
+        r = risk_exponents(e1)
+        e = challenge_utilities(x, s, p, r, mu, span, q, t)
+        new_x, action, sender = _resolve_offers(x, e)
+    else:
+        raise EngineError(f"expected_utility rules must be one of {RULES}; got {rules!r}")
     return {"x": new_x, "median": mu, "r": r, "eu": e, "action": action, "sender": sender}
 
 
 def expected_utility(
     data: BargainInput, rounds: int = 20, tol: float = 1e-6, q: float = 1.0, t: float = 1.0,
+    rules: str = "paper",
 ) -> Forecast:
     """Bueno de Mesquita's expected utility model (Scholz, Calbert & Smith 2011).
 
@@ -216,6 +315,16 @@ def expected_utility(
         :math:`Q`, the probability that j keeps its position when not challenged, and
         :math:`T`, the probability that a change would favour i. Defaults Q = T = 1 (the
         status quo prevails without a challenge), with which :math:`U^b, U^w` drop out.
+    rules : str
+        ``"paper"`` (default): the equations above, our reading of Scholz et al. (2011).
+        ``"scholz_code"``: the rules of the public Python implementation that follows
+        Scholz's own code (GitHub ``jmckib/bdm-scholz-expected-utility-model`` and its
+        fork ``dmasad/...``): :math:`P_{ij}` from :func:`code_win_probabilities` (one
+        global denominator, votes with the voters' :math:`r_k`); each receiver judges
+        both utilities with its own :math:`r_j`; a lost confrontation beats any
+        compromise, compromises are ranked by a weighted position, capitulation never
+        happens (:func:`_resolve_offers_code`). On the EC example it reproduces that
+        code's published ``Example.log`` round by round.
 
     Returns
     -------
@@ -229,7 +338,7 @@ def expected_utility(
     Raises
     ------
     EngineError
-        If ``rounds < 1``, ``tol < 0`` or q, t are outside [0, 1].
+        If ``rounds < 1``, ``tol < 0``, q, t are outside [0, 1] or ``rules`` is unknown.
 
     Notes
     -----
@@ -256,6 +365,8 @@ def expected_utility(
     for name, v in (("q", q), ("t", t)):
         if not 0.0 <= v <= 1.0:
             raise EngineError(f"expected_utility {name} must lie in [0, 1]; got {v!r}")
+    if rules not in RULES:
+        raise EngineError(f"expected_utility rules must be one of {RULES}; got {rules!r}")
     c, s, span = data.capability, data.salience, data.span
     w = data.weight
     x = data.position.copy()
@@ -264,7 +375,7 @@ def expected_utility(
     seen = {x.round(12).tobytes(): 0}
     stopped = "rounds"
     for k in range(1, int(rounds) + 1):
-        step = eu_round(x, c, s, span, q, t)
+        step = eu_round(x, c, s, span, q, t, rules)
         moved = np.max(np.abs(step["x"] - x))
         x = step["x"]
         traj.append(x.copy())
@@ -296,5 +407,6 @@ def expected_utility(
             "stopped": stopped,
             "q": q,
             "t": t,
+            "rules": rules,
         },
     )
