@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from factions.engines.bargain import (
+    challenge_utilities,
     code_win_probabilities,
     eu_round,
     expected_utility,
@@ -141,7 +142,7 @@ def test_code_win_probabilities_brute_force():
 
 
 @pytest.mark.parametrize("seed", range(4))
-@pytest.mark.parametrize("q, t", [(1.0, 1.0), (0.5, 0.3)])
+@pytest.mark.parametrize("q, t", [(1.0, 1.0), (0.5, 0.3), (0.6, "geometric")])
 def test_vectorised_scholz_code_round_equals_loop_reference(seed, q, t):
     rng = np.random.default_rng(seed)
     n = 12
@@ -157,7 +158,7 @@ def test_vectorised_scholz_code_round_equals_loop_reference(seed, q, t):
 
 
 @pytest.mark.parametrize("seed", range(4))
-@pytest.mark.parametrize("q, t", [(1.0, 1.0), (0.5, 0.3)])
+@pytest.mark.parametrize("q, t", [(1.0, 1.0), (0.5, 0.3), (0.6, "geometric")])
 def test_vectorised_round_equals_loop_reference(seed, q, t):
     rng = np.random.default_rng(seed)
     n = 25
@@ -198,7 +199,20 @@ def test_two_actors_the_stronger_draws_the_weaker():
     assert f.positions[1] == 0.0 and f.outcome == 0.0 and f.details["stopped"] == "stable"
 
 
-@pytest.mark.parametrize("opts", [{"rounds": 0}, {"q": 1.5}, {"tol": -1}, {"rules": "bdm"}])
+@pytest.mark.parametrize("opts", [{"rounds": 0}, {"q": 1.5}, {"tol": -1}, {"rules": "bdm"},
+                                  {"t": "median"}, {"q": "geometric"}])
 def test_bad_options(opts):
     with pytest.raises(EngineError):
         forecast([1, 1], [0, 1], [1, 1], "expected_utility", **opts)
+
+
+def test_geometric_t_is_scholz_cases():
+    # i at 0; j at 10 with the median at 4 (case 1: j's move to mu helps i, T = 1) and
+    # j at 2 with the median at 4 (case 2: it hurts i, T = 0).
+    s, p = np.array([0.5, 0.5]), np.full((2, 2), 0.5)
+    one = np.ones(2)
+    for xj, mu, tt in ((10.0, 4.0, 1.0), (2.0, 4.0, 0.0)):
+        x = np.array([0.0, xj])
+        geo = challenge_utilities(x, s, p, one, mu, 10.0, 0.5, "geometric")
+        fixed = challenge_utilities(x, s, p, one, mu, 10.0, 0.5, tt)
+        assert geo[0, 1] == pytest.approx(fixed[0, 1], abs=1e-15)

@@ -56,7 +56,7 @@ def _code_prob(x, w, r, span):
     return prob
 
 
-def eu_round_loop(x, c, s, span: float, q: float = 1.0, t: float = 1.0,
+def eu_round_loop(x, c, s, span: float, q: float = 1.0, t: float | str = 1.0,
                   rules: str = "paper") -> dict:
     """One round of the Scholz et al. (2011) model with plain loops (lists in, lists out).
 
@@ -81,7 +81,10 @@ def eu_round_loop(x, c, s, span: float, q: float = 1.0, t: float = 1.0,
         if q != 1.0:
             ub = 2 - 4 * max(0.5 - 0.25 * (dmu + d), 0.0) ** ri
             uw = 2 - 4 * (0.5 + 0.25 * (dmu + d)) ** ri
-            val -= (1 - q) * (t * ub + (1 - t) * uw)
+            tt = t
+            if t == "geometric":
+                tt = 1.0 if abs(x[i] - mu) < abs(x[i] - x[j]) else 0.0
+            val -= (1 - q) * (tt * ub + (1 - tt) * uw)
         return val
 
     def eu_matrix(r):

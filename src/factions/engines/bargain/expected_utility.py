@@ -108,7 +108,7 @@ def _u(r: np.ndarray, inner: np.ndarray) -> np.ndarray:
 
 def challenge_utilities(
     x: np.ndarray, s: np.ndarray, p: np.ndarray, r: np.ndarray, mu: float, span: float,
-    q: float, t: float,
+    q: float, t: float | str,
 ) -> np.ndarray:
     """Expected utility ``E[i, j]`` to actor i of challenging actor j.
 
@@ -123,13 +123,16 @@ def challenge_utilities(
     :math:`U^b = 2 - 4(0.5 - 0.25(\\delta_{i\\mu} + \\delta_{ij}))^{r_i}`,
     :math:`U^w = 2 - 4(0.5 + 0.25(\\delta_{i\\mu} + \\delta_{ij}))^{r_i}`,
     :math:`U^{sq} = 2 - 4(0.5)^{r_i}` (Scholz et al. 2011, section 3). The diagonal is 0.
+    ``t="geometric"`` sets :math:`T_{ij} = 1` when :math:`|x_i - \\mu| < |x_i - x_j|` (j's
+    move to the median would bring it nearer i) and 0 otherwise, Scholz et al.'s cases
+    1 and 3A (T = 1) against 2 and 3B (T = 0); a number is used for every pair.
     """
     return _eu_matrix(x, s, p, r[:, None], mu, span, q, t)
 
 
 def _eu_matrix(
     x: np.ndarray, s: np.ndarray, p: np.ndarray, r_col: np.ndarray, mu: float, span: float,
-    q: float, t: float,
+    q: float, t: float | str,
 ) -> np.ndarray:
     """:func:`challenge_utilities` with the exponent of pair (i, j) taken from ``r_col``
     broadcast to n x n (``r[:, None]``: the challenger's own; ``r[None, :]``: the target's)."""
@@ -143,7 +146,8 @@ def _eu_matrix(
     if q != 1.0:
         ub = _u(r_col, 0.5 - 0.25 * (dmu + dij))
         uw = _u(r_col, 0.5 + 0.25 * (dmu + dij))
-        e = e - (1.0 - q) * (t * ub + (1.0 - t) * uw)
+        tt = (dmu < dij).astype(float) if t == "geometric" else t
+        e = e - (1.0 - q) * (tt * ub + (1.0 - tt) * uw)
     np.fill_diagonal(e, 0.0)
     return e
 
@@ -235,8 +239,8 @@ def _resolve_offers_code(
 
 
 def eu_round(
-    x: np.ndarray, c: np.ndarray, s: np.ndarray, span: float, q: float = 1.0, t: float = 1.0,
-    rules: str = "paper",
+    x: np.ndarray, c: np.ndarray, s: np.ndarray, span: float, q: float = 1.0,
+    t: float | str = 1.0, rules: str = "paper",
 ) -> dict[str, Any]:
     """One round of the model (Scholz et al. 2011, appendix steps 2-11).
 
@@ -277,8 +281,8 @@ def eu_round(
 
 
 def expected_utility(
-    data: BargainInput, rounds: int = 20, tol: float = 1e-6, q: float = 1.0, t: float = 1.0,
-    rules: str = "paper",
+    data: BargainInput, rounds: int = 20, tol: float = 1e-6, q: float = 1.0,
+    t: float | str = 1.0, rules: str = "paper",
 ) -> Forecast:
     """Bueno de Mesquita's expected utility model (Scholz, Calbert & Smith 2011).
 
@@ -311,10 +315,12 @@ def expected_utility(
     tol : float
         Stopping rule: stop when no actor moves by more than ``tol`` times the scale
         width, or when the positions return to those of an earlier round (a cycle).
-    q, t : float
+    q, t : float (t also ``"geometric"``)
         :math:`Q`, the probability that j keeps its position when not challenged, and
         :math:`T`, the probability that a change would favour i. Defaults Q = T = 1 (the
         status quo prevails without a challenge), with which :math:`U^b, U^w` drop out.
+        ``t="geometric"`` follows Scholz et al.'s cases instead: per pair, T = 1 when
+        :math:`|x_i - \\mu| < |x_i - x_j|`, else 0 (see :func:`challenge_utilities`).
     rules : str
         ``"paper"`` (default): the equations above, our reading of Scholz et al. (2011).
         ``"scholz_code"``: the rules of the public Python implementation that follows
@@ -363,8 +369,11 @@ def expected_utility(
     if not tol >= 0:
         raise EngineError(f"expected_utility tol must be >= 0; got {tol!r}")
     for name, v in (("q", q), ("t", t)):
-        if not 0.0 <= v <= 1.0:
-            raise EngineError(f"expected_utility {name} must lie in [0, 1]; got {v!r}")
+        if name == "t" and v == "geometric":
+            continue
+        if isinstance(v, str) or not 0.0 <= v <= 1.0:
+            extra = " or be 'geometric'" if name == "t" else ""
+            raise EngineError(f"expected_utility {name} must lie in [0, 1]{extra}; got {v!r}")
     if rules not in RULES:
         raise EngineError(f"expected_utility rules must be one of {RULES}; got {rules!r}")
     c, s, span = data.capability, data.salience, data.span
