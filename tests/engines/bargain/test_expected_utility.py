@@ -16,7 +16,7 @@ from factions.engines.bargain import (
 from factions.engines.bargain.eu_reference import eu_round_loop
 from factions.errors import EngineError
 
-# Bueno de Mesquita (1994, table 4.1), reproduced by Scholz et al. (2011): the year by
+# Bueno de Mesquita (1994, p. 78), reproduced by Scholz et al. (2011): the year by
 # which emission standards for medium-sized cars should apply, EC members.
 EC_NAMES = ["NL", "BE", "LU", "DE", "FR", "IT", "UK", "IE", "DK", "GR"]
 EC_CAP = [8, 8, 3, 16, 16, 16, 16, 5, 5, 8]

@@ -4,6 +4,12 @@ Vectorised over actor pairs with numpy: one round costs O(n^2 log n) time and O(
 memory (the win probabilities use sorted prefix sums instead of the O(n^3) triple sum).
 A straightforward loop version of the same equations lives in
 :mod:`factions.engines.bargain.eu_reference` for tests and the speed benchmark.
+
+Two rule sets: ``rules="paper"`` (default), the equations as printed by Scholz et al.;
+``rules="scholz_code"``, the rules of the public implementation of Scholz's own program
+(GitHub jmckib/dmasad ``bdm-scholz-expected-utility-model``), which reproduces its
+``Example.log`` and Scholz et al.'s EC table (docs/models/bargain.md). Its win
+probabilities cost O(n^3) time, O(n^2) memory.
 """
 
 from __future__ import annotations
