@@ -154,6 +154,31 @@ def _site(o, x, y, dx, dy, width, height):
     return _wrap(y + dy[o], height) * width + _wrap(x + dx[o], width)
 
 
+@njit(cache=True, inline="always")
+def _arrest(v, c, s, jmax, grid, code, geo, group, pos, active, jail, counts):
+    """A cop takes citizen ``v`` (at site ``c``) off the lattice into jail for U{0..Jmax}."""
+    grid[c] = -1
+    _put(code, geo, c, 0)
+    pos[v] = -1
+    active[v] = False
+    jail[v] = np.random.randint(0, jmax + 1)
+    counts[s, group[v], 3] += 1
+
+
+@njit(cache=True, inline="always")
+def _move(i, o, x, y, dx, dy, width, height, pw, r_pad, grid, code, geo, pos):
+    """Agent ``i`` at (x, y) moves to the neighbourhood site ``o`` (known to be empty)."""
+    nx = _wrap(x + dx[o], width)
+    ny = _wrap(y + dy[o], height)
+    me = code[(y + r_pad) * pw + x + r_pad]
+    _put_xy(code, geo, x, y, 0)
+    _put_xy(code, geo, nx, ny, me)
+    grid[pos[i]] = -1
+    c = ny * width + nx
+    grid[c] = i
+    pos[i] = c
+
+
 @njit(cache=True)
 def flag_table(targets):
     """``tab[g, code]``: packed flags a citizen of ``g`` sees on a site (cop or peacekeeper,
@@ -324,25 +349,12 @@ def run_ticks(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, hard,
                 if n_tar > 0:
                     o = _pick(code, tab[g], _TAR, n_tar, flat, (y + r_pad) * pw + x + r_pad)
                     c = _site(o, x, y, dx, dy, width, height)
-                    v = grid[c]
                     n_emp += 1
-                    grid[c] = -1
-                    _put(code, geo, c, 0)
-                    pos[v] = -1
-                    active[v] = False
-                    jail[v] = np.random.randint(0, jmax + 1)
-                    counts[s, group[v], 3] += 1
+                    _arrest(grid[c], c, s, jmax, grid, code, geo, group, pos, active, jail,
+                            counts)
             if movement and n_emp > 0:  # x, y: the agent's site (unchanged since the scan)
                 o = _pick(code, tab[g], _EMP, n_emp, flat, (y + r_pad) * pw + x + r_pad)
-                nx = _wrap(x + dx[o], width)
-                ny = _wrap(y + dy[o], height)
-                me = code[(y + r_pad) * pw + x + r_pad]
-                _put_xy(code, geo, x, y, 0)
-                _put_xy(code, geo, nx, ny, me)
-                grid[pos[i]] = -1
-                c = ny * width + nx
-                grid[c] = i
-                pos[i] = c
+                _move(i, o, x, y, dx, dy, width, height, pw, r_pad, grid, code, geo, pos)
             if kind[i] == 0 and clone_p > 0.0 and np.random.random() < clone_p:
                 clone(i, t, s, width, height, grid, code, geo, kind, group, pos, hard, risk,
                       active, jail, age, born, alive, meta, free, counts)

@@ -30,14 +30,14 @@ from factions.engines.ground.kernel import (
     _EMP,
     _MASK,
     _TAR,
+    _arrest,
+    _move,
     _put,
-    _put_xy,
     _randint,
     _random_empty,
     _remove,
     _scan,
     _site,
-    _wrap,
     clone,
     decide,
     flag_table,
@@ -158,25 +158,12 @@ def run_ticks_sync(seed, t0, n_ticks, width, grid, code, geo, kind, group, pos, 
                 o = _pick_any(code, tab[g], _TAR, flat, (y + r_pad) * pw + x + r_pad)
                 if o >= 0:
                     c = _site(o, x, y, dx, dy, width, height)
-                    v = grid[c]
-                    grid[c] = -1
-                    _put(code, geo, c, 0)
-                    pos[v] = -1
-                    active[v] = False
-                    jail[v] = np.random.randint(0, jmax + 1)
-                    counts[s, group[v], 3] += 1
+                    _arrest(grid[c], c, s, jmax, grid, code, geo, group, pos, active, jail,
+                            counts)
             if movement:
                 o = _pick_any(code, tab[g], _EMP, flat, (y + r_pad) * pw + x + r_pad)
                 if o >= 0:
-                    nx = _wrap(x + dx[o], width)
-                    ny = _wrap(y + dy[o], height)
-                    me = code[(y + r_pad) * pw + x + r_pad]
-                    _put_xy(code, geo, x, y, 0)
-                    _put_xy(code, geo, nx, ny, me)
-                    grid[pos[i]] = -1
-                    c = ny * width + nx
-                    grid[c] = i
-                    pos[i] = c
+                    _move(i, o, x, y, dx, dy, width, height, pw, r_pad, grid, code, geo, pos)
             if kind[i] == 0 and clone_p > 0.0 and np.random.random() < clone_p:
                 clone(i, t, s, width, height, grid, code, geo, kind, group, pos, hard, risk,
                       active, jail, age, born, alive, meta, free, counts)
