@@ -39,28 +39,32 @@ class Scenario(ScenarioModel):
         """The named scenarios; a file without a ``scenarios`` section has one, ``baseline``."""
         return [s.id for s in self.scenarios] or [IMPLICIT_SCENARIO]
 
+    def _find(self, section: str, item_id: str):
+        """The entry of ``section`` with this id (ids are unique: checked at load)."""
+        for item in getattr(self, section):
+            if item.id == item_id:
+                return item
+        return None
+
+    def _get(self, section: str, item_id: str, what: str):
+        item = self._find(section, item_id)
+        if item is None:
+            raise KeyError(f"no {what} {item_id!r}")
+        return item
+
     def actor(self, actor_id: str):
-        for a in self.actors:
-            if a.id == actor_id:
-                return a
-        raise KeyError(f"no actor {actor_id!r}")
+        return self._get("actors", actor_id, "actor")
 
     def shock(self, shock_id: str):
-        for s in self.shocks:
-            if s.id == shock_id:
-                return s
-        raise KeyError(f"no shock {shock_id!r}")
+        return self._get("shocks", shock_id, "shock")
 
     def observation(self, obs_id: str):
-        for o in self.observations:
-            if o.id == obs_id:
-                return o
-        raise KeyError(f"no observation {obs_id!r}")
+        return self._get("observations", obs_id, "observation")
 
     def scenario_def(self, scenario_id: str):
-        for s in self.scenarios:
-            if s.id == scenario_id:
-                return s
+        found = self._find("scenarios", scenario_id)
+        if found is not None:
+            return found
         if not self.scenarios and scenario_id == IMPLICIT_SCENARIO:
             return None
         raise ScenarioError([Problem(self._file, None, None, "scenarios",
