@@ -27,10 +27,17 @@ class Scenario(ScenarioModel):
 
     _file: str = PrivateAttr(default="<memory>")
     _timelines: dict = PrivateAttr(default_factory=dict)
+    _located: object = PrivateAttr(default=None)
+    _embedded: str | None = PrivateAttr(default=None)
 
     @property
     def file(self) -> str:
         return self._file
+
+    @property
+    def embedded(self) -> str | None:
+        """The name of the embedded scenario this is (``None`` for a user's file)."""
+        return self._embedded
 
     def months(self) -> list[str]:
         return month_range(self.meta.start, self.meta.end)
@@ -60,6 +67,40 @@ class Scenario(ScenarioModel):
 
     def observation(self, obs_id: str):
         return self._get("observations", obs_id, "observation")
+
+    def history_id(self) -> str:
+        """The scenario of what happened, that fits to data use: ``meta.history``, else a
+        scenario called ``historical``, else the first one."""
+        if self.meta.history:
+            return self.meta.history
+        ids = self.scenario_ids()
+        return "historical" if "historical" in ids else ids[0]
+
+    def observations_of(self, quantity: str, location: str | None = None) -> list:
+        """The observations that declare ``compares: quantity`` (and this ``location``)."""
+        return [o for o in self.observations
+                if o.compares == quantity and (location is None or o.location == location)]
+
+    def population_of(self, identity: str) -> str | None:
+        """The population whose identity labels include ``identity`` (``None``: none)."""
+        for g in self.populations:
+            if identity in g.labels:
+                return g.id
+        return None
+
+    def force_role(self, force) -> str:
+        """``police``, ``intervention`` or ``combatant``: the force's ``role``, else by its
+        actor's kind (government: police; state: intervention; otherwise combatant)."""
+        if force.role is not None:
+            return force.role
+        kind = next((a.kind for a in self.actors if a.id == force.actor), None)
+        return {"government": "police", "state": "intervention"}.get(kind, "combatant")
+
+    def problem_at(self, path: tuple, message: str) -> Problem:
+        """A :class:`Problem` located at ``path`` in the file this scenario was read from."""
+        if self._located is not None:
+            return self._located.problem(path, message)
+        return Problem(self._file, None, None, ".".join(map(str, path)), message)
 
     def scenario_def(self, scenario_id: str):
         found = self._find("scenarios", scenario_id)
@@ -103,6 +144,8 @@ class Scenario(ScenarioModel):
             raise ScenarioError(problems)
         clone = self.model_copy()
         clone._file = self._file
+        clone._embedded = self._embedded
+        clone._located = self._located
         clone._timelines = {}
         clone.__dict__["_base"] = (base, specs)
         return clone
