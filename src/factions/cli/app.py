@@ -28,7 +28,7 @@ err = Console(stderr=True)
 
 FileArg = Annotated[str | None, typer.Argument(
     help="scenario YAML file or the name of an embedded scenario (see `factions scenarios`; "
-         "default: the embedded Iraq 2007-08 scenario)", show_default=False)]
+         "default: the embedded default scenario)", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print the result as JSON on stdout")]
 
 

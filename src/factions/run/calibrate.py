@@ -333,7 +333,7 @@ def abc_rejection(scenario: Scenario, prior: Mapping[str, Distribution],
     observation_scale
         Factor applied to the observed series before comparison, or ``per_100k:<param>``
         to turn counts into rates per 100,000 people of the scenario parameter ``<param>``
-        (e.g. ``per_100k:iraq_population``, since the ground engine reports deaths per
+        (e.g. ``per_100k:<population parameter>``, since the ground engine reports deaths per
         100,000 lattice citizens while IBC counts deaths in the whole country).
     sweep_kwargs
         Passed to :func:`factions.run.sweep.sweep` (``scheduler``, ``workers``,

@@ -276,7 +276,7 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
         Replicas per grid point; run ``r`` uses seed ``seed + r``.
     vary
         ``{parameter: distribution}`` (see :func:`~factions.run.distributions.parse_varies`):
-        scenario parameters (``populations.shia.legitimacy``) or engine options
+        scenario parameters (``populations.<group>.legitimacy``) or engine options
         (``ground.threshold``). Random distributions are drawn once per run; ``grid`` and
         ``values`` axes multiply the runs.
     draws

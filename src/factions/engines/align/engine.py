@@ -220,7 +220,7 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
     triangles; blocs (up to ``k``) and actors' contributions at snapshot months; the strain
     of each tie at the focus month (share of optimal partitions frustrating it); bloc moves
     and tie flips between consecutive snapshots; and Banzhaf and Shapley-Shubik power of
-    the parties holding seats (quota a seat majority: 138 of 275 for the Iraqi Council).
+    the parties holding seats (quota a seat majority, floor(S/2) + 1).
 
     Parameters
     ----------
