@@ -32,7 +32,7 @@ from factions.run.distributions import Distribution, draw_params, grid_points
 from factions.run.runner import replica_seeds
 from factions.scenario import Scenario
 
-SCENARIO_PREFIXES = ("actors.", "positions.", "relations.", "populations.", "forces.",
+SCENARIO_PREFIXES = ("actors.", "positions.", "relations.", "populations.", "forces.", "shocks.",
                      "parameters.", "locations.")
 KEY_VERSION = 1
 
@@ -113,7 +113,8 @@ def _check_vary_names(scenario: Scenario, names: Sequence[str], engines) -> None
             raise InputError(f"--vary {name}: engine {head!r} has no option {opt!r}; "
                              f"accepted: {accepted}")
         raise InputError(f"--vary {name}: not a scenario parameter (actors.*, positions.*, "
-                         "relations.*, populations.*, forces.*, parameters.*, locations.*) "
+                         "relations.*, populations.*, forces.*, parameters.*, locations.*, "
+                         "shocks.<shock>.<effect>) "
                          "nor an option <engine>.<option> of an engine being run")
 
 
