@@ -108,10 +108,18 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 @dataclass(frozen=True)
 class Observable:
     """A quantity an observation may measure: ``help`` and, for per-location quantities,
-    the location kinds its ``location`` must have (``None``: no location)."""
+    the location kinds its ``location`` must have (``None``: no location).
+
+    ``regional``: the metric (a template with ``{region}``) the engine reports for one
+    region's part of the quantity, for observations with ``region:`` (``None``: the
+    quantity has no regional form); ``per_100k``: the engine reports the quantity per
+    100,000 residents (so a region's metric times its residents / 100,000 is comparable
+    with a count, up to one scale factor for the whole country)."""
 
     help: str
     location_kinds: tuple[str, ...] | None = None
+    regional: str | None = None
+    per_100k: bool = False
 
 
 @dataclass(frozen=True)

@@ -63,11 +63,13 @@ class Timeline:
     """The parameters of one scenario (a named set of shocks) for every month of the period."""
 
     def __init__(self, scenario: Scenario, scenario_id: str, frame: pd.DataFrame,
-                 shocks: Sequence[Shock]):
+                 shocks: Sequence[Shock], region: str | None = None):
         self.scenario = scenario
         self.scenario_id = scenario_id
         self.shocks = list(shocks)
         self._frame = frame
+        #: the region this timeline is for (``None``: the whole country)
+        self.region = region
 
     @property
     def months(self) -> list[str]:

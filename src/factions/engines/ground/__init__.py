@@ -81,5 +81,6 @@ register(Engine(
     run=run_ground, options=OPTIONS, order=40, stochastic=True,
     needs=(Need.section("populations", "the lattice's citizens are the populations"),
            Need.rule("an armed actor in a population", _armed_in_population)),
-    observables={"deaths": Observable("conflict deaths per month")},
+    observables={"deaths": Observable("conflict deaths per month",
+                                      regional="region_deaths.{region}", per_100k=True)},
     metrics=ground_metrics))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["series_figure", "grid_figure", "run_figure"]
+__all__ = ["series_figure", "grid_figure", "run_figure", "regions_figure"]
 
 import numpy as np
 from matplotlib.colors import ListedColormap
@@ -83,4 +83,31 @@ def run_figure(run) -> Figure:
     ax.set_ylabel("agents")
     ax.set_title(f"Epstein Model {run.model}, seed {run.seed}", fontsize=10)
     ax.legend(fontsize=8)
+    return fig
+
+
+def regions_figure(result) -> Figure:
+    """Small multiples: each region's model deaths (one scale factor for all regions) and
+    its observed series."""
+    m = result.monthly
+    regions = list(result.regions)
+    cols = 3
+    rows = (len(regions) + cols - 1) // cols
+    fig = Figure(figsize=(10, 2.6 * rows), layout="tight")
+    axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True)).ravel()
+    x = np.arange(len(m))
+    fit = {r.statistic: r.value for _, r in result.fit.iterrows()}
+    for ax, r in zip(axes, regions, strict=False):
+        obs = m.get(f"region_observed.{r}")
+        if obs is not None and obs.notna().any():
+            ax.plot(x, obs, color="black", lw=1.2, label="observed")
+        ax.plot(x, m[f"region_deaths_scaled.{r}"], color="tab:red", lw=1.2,
+                label="model (one scale)")
+        rho = fit.get(f"spearman.{r}")
+        ax.set_title(r + (f" (Spearman {rho:.2f})" if rho is not None else ""), fontsize=9)
+        step = max(1, len(m) // 6)
+        ax.set_xticks(x[::step], m.month.iloc[::step], rotation=45, fontsize=7)
+    for ax in axes[len(regions):]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize=7)
     return fig
