@@ -154,6 +154,10 @@ def write_report(run: RunResults, out: str | Path) -> Path:
                    if isinstance(fig, bytes) else figure_data_uri(fig, dpi=80))
             parts.append(f"<figure><img alt='{html.escape(name)}' src='{uri}'>"
                          f"<figcaption class=meta>{html.escape(name)}</figcaption></figure>")
+    from factions.report.calibration import calibration_tables
+
+    for title, df in calibration_tables(run).items():
+        parts.append(f"<h3>{html.escape(title)}</h3>{_table_html(df)}")
     first_id = run.scenario_ids[0]
     whole = run.skipped_engines()
     for engine in dict.fromkeys([*run.engines, *whole]):

@@ -37,6 +37,7 @@ from factions.engines import Engine, EngineResult, resolve_engines, unmet_needs
 from factions.errors import EngineError, ScenarioError
 from factions.run.checks import engine_problems
 from factions.run.claims import evaluate_claims
+from factions.run.decompose import decomposition_figures, with_decomposition
 from factions.run.execute import run_chain
 from factions.scenario import Scenario
 
@@ -234,12 +235,13 @@ class Pipeline:
         else:
             out.replicas = len(in_process)
             stoch = {n for n, v in plan.stochastic.items() if v}
-            out.claims = evaluate_claims(self.scenario,
-                                         _replica_frames(out.metrics, stoch, in_process))
+            out.claims = evaluate_claims(self.scenario, with_decomposition(
+                self.scenario, _replica_frames(out.metrics, stoch, in_process)))
             if not ensemble:
                 out.ensemble_note = ("Every engine run is deterministic: one replica answers "
                                      "the claims." if self.replicas > 1 else "")
         out.claims = _flag_degenerate(out.claims, self.scenario, out.degenerate())
+        out.ensemble_figures.update(decomposition_figures(self.scenario, out.metrics))
         if out_dir is not None:
             from factions.report.html import write_report
 
@@ -274,7 +276,7 @@ class Pipeline:
         out.ensemble_note = note
         out.ensemble_figures = _tornados(self.scenario, ens, plan.scenario_ids[0], stochastic)
         if post is not None:  # the calibration behind the replicas: its hindcast and posterior
-            for name in ("hindcast", "posterior"):
+            for name in ("hindcast", "posterior", "validation"):
                 png = Path(post.path) / f"{name}.png"
                 if png.exists():
                     out.ensemble_figures[f"calibration {name} ({post.path})"] = png.read_bytes()

@@ -218,10 +218,12 @@ def tornado_chart(sens: pd.DataFrame, metric: str, scenario: str | None = None,
 def sweep_claims(scenario, result, point: int = 0) -> pd.DataFrame:
     """The scenario's claims over the runs of grid point ``point`` of a sweep: each run
     is one replica (its seed and its parameter draw), see
-    :func:`factions.run.claims.evaluate_claims`."""
+    :func:`factions.run.claims.evaluate_claims`; the scenario's decomposition
+    (:mod:`factions.run.decompose`) is computed per replica first."""
     from factions.run.claims import evaluate_claims
+    from factions.run.decompose import with_decomposition
 
-    frames = result.replica_frames(point)
+    frames = with_decomposition(scenario, result.replica_frames(point))
     if not frames:
         frames = [pd.DataFrame(columns=["scenario", "metric", "month", "value"])]
     return evaluate_claims(scenario, frames)
