@@ -36,6 +36,7 @@ from factions.engines.bargain.expected_utility import (
     win_probabilities,
 )
 from factions.engines.bargain.inputs import BargainInput, KtabData, read_ktab_csv, validate_inputs
+from factions.engines.bargain.null import bargain_null
 from factions.engines.bargain.result import Forecast
 from factions.engines.bargain.smp import condorcet_probabilities, smp, victory_probabilities
 from factions.engines.bargain.static import compromise, median, nash, weighted_median
@@ -86,6 +87,8 @@ register(
         options=OPTIONS,
         needs=(Need.section("issues"), Need.section("positions")),
         metrics=bargain_metrics,
+        reads=("actors.", "positions."),
+        null=bargain_null,
         order=30,
         stochastic=False,
     )
