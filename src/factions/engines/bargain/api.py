@@ -14,7 +14,7 @@ import pandas as pd
 from factions.engines.bargain.expected_utility import expected_utility
 from factions.engines.bargain.inputs import BargainInput, validate_inputs
 from factions.engines.bargain.result import Forecast
-from factions.engines.bargain.smp import smp
+from factions.engines.bargain.smp.forecast import smp
 from factions.engines.bargain.static import compromise, median, nash
 from factions.errors import EngineError, InputError
 
