@@ -44,7 +44,9 @@ from factions.engines.bargain.smp import (
     scalar_pce,
     smp_model,
     smp_options,
+    smp_sensitivity,
     victory_probabilities,
+    write_db,
 )
 from factions.engines.bargain.smp.forecast import smp, smp_joint
 from factions.engines.bargain.static import compromise, median, nash, weighted_median
@@ -74,6 +76,8 @@ __all__ = [
     "smp_model",
     "smp_options",
     "smp_joint",
+    "smp_sensitivity",
+    "write_db",
     "eu_round",
     "exchange",
     "expected_utility",

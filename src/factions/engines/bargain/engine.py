@@ -29,6 +29,7 @@ from factions.engines.bargain.inputs import BargainInput, read_ktab_csv, validat
 from factions.engines.bargain.result import Forecast
 from factions.engines.bargain.smp.forecast import smp_joint
 from factions.engines.bargain.smp.model import SMPRun
+from factions.engines.bargain.smp.options import KTAB_DEFAULTS, KTAB_PARAMETERS, STOP_DEFAULTS
 from factions.engines.base import METRIC_COLUMNS, EngineResult
 from factions.errors import EngineError, InputError
 
@@ -47,6 +48,14 @@ OPTIONS = {
     "model_options": "mapping model -> keyword options, e.g. {smp: {VictoryProbModel: Square}} "
                      "(smp options by KTAB name, see docs/models/bargain.md)",
 }
+# every SMP option by its KTAB name, as a flat engine option (so that sweeps can vary it:
+# --vary bargain.smp.VotingRule=values(Prop,Binary))
+OPTIONS.update({f"smp.{name}": f"SMP {name}: {', '.join(map(str, values))} (default {KTAB_DEFAULTS[name]})"
+                for name, values in KTAB_PARAMETERS.items()})
+OPTIONS.update({f"smp.{name}": f"SMP stopping rule {name} (default {value:g})"
+                for name, value in STOP_DEFAULTS.items()})
+OPTIONS["smp.seed"] = "seed of StateTransitions=Stochastic (default: the run's seed)"
+OPTIONS["smp.matrices"] = "keep the SMP's per-state matrices (utilities, challenges; n^3)"
 
 
 @dataclass(frozen=True)
@@ -157,6 +166,9 @@ def _model_options(options: Mapping[str, Any], models: Sequence[str]) -> dict[st
     unknown = set(options.get("model_options") or {}) - set(MODELS)
     if unknown:
         raise EngineError(f"model_options names unknown model(s) {', '.join(sorted(unknown))}")
+    flat = {k[4:]: v for k, v in options.items() if k.startswith("smp.")}
+    if flat and "smp" in per:
+        per["smp"].update(flat)
     if options.get("rounds") is not None:
         try:
             rounds = int(options["rounds"])

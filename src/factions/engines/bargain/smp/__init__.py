@@ -2,6 +2,7 @@
 
 from factions.engines.bargain.smp.bargains import Bargains, form_bargains, interpolate
 from factions.engines.bargain.smp.challenge import best_challenges, challenge_estimates
+from factions.engines.bargain.smp.io import DB_TABLES, run_tables, write_db
 from factions.engines.bargain.smp.model import SMPRun, smp_model, validate_smp
 from factions.engines.bargain.smp.options import (
     KTAB_DEFAULTS,
@@ -18,6 +19,7 @@ from factions.engines.bargain.smp.pce import (
     vote,
 )
 from factions.engines.bargain.smp.resolve import resolve_bargains
+from factions.engines.bargain.smp.sensitivity import SMPSensitivity, smp_sensitivity
 from factions.engines.bargain.smp.state import (
     SMPArrays,
     StateSetup,
@@ -38,7 +40,8 @@ from factions.engines.bargain.smp.utilities import (
 )
 
 __all__ = [
-    "Bargains", "KTAB_DEFAULTS", "KTAB_PARAMETERS", "STOP_DEFAULTS", "SMPArrays", "SMPOptions",
+    "Bargains", "DB_TABLES", "SMPSensitivity", "run_tables", "smp_sensitivity", "write_db",
+    "KTAB_DEFAULTS", "KTAB_PARAMETERS", "STOP_DEFAULTS", "SMPArrays", "SMPOptions",
     "SMPRun", "StateSetup", "Transition", "best_challenges", "challenge_estimates", "coalitions",
     "condorcet_election", "estimated_risk", "form_bargains", "interpolate", "new_ideals",
     "own_utilities", "resolve_bargains", "risk_attitudes", "scalar_pce", "setup_state",

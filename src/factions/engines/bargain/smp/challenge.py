@@ -14,6 +14,7 @@ __all__ = ["best_challenges", "challenge_estimates", "MIN_SIG_EDU"]
 import numpy as np
 from numba import njit, prange
 
+from factions.engines.bargain.smp._jit import pick, twin
 from factions.engines.bargain.smp.pce import _vote
 from factions.engines.bargain.smp.utilities import _bsutil, _est
 
@@ -59,14 +60,14 @@ def _contest(i, j, uci, ucj, udg, wsc, vr, tpc):
             continue
         wm = wsc[m]
         v0 = _vote(vr, wm, uci[m] - ucj[m])  # order-zero: the little (i:j) contest with m
-        cmi = c0i + v0 if v0 > 0.0 else c0i
-        cmj = c0j - v0 if v0 < 0.0 else c0j
+        # branch-free forms of KTAB's "add if positive": x + 0.0 == x, so the sums are
+        # bit-identical to KTAB's
+        cmi = c0i + max(v0, 0.0)
+        cmj = c0j + max(-v0, 0.0)
         pin = cmi / (cmi + cmj)
         vm = _third_party(wm, vr, tpc, pin, 1.0 - pin, uci[m], ucj[m], udg[m])
-        if vm > 0.0:
-            chij += vm
-        elif vm < 0.0:
-            chji -= vm
+        chij += max(vm, 0.0)
+        chji += max(-vm, 0.0)
     return chij / (chij + chji), chji / (chij + chji)
 
 
@@ -80,8 +81,7 @@ def _gains(phij, phji, sj, uki, ukj):
     return eu_sq, eu_vict, eu_cntst, eu_chlg
 
 
-@njit(cache=True, parallel=True)
-def _best(vd, vdt, r, ra, wsc, ssum, vr, tpc):
+def _best_kernel(vd, vdt, r, ra, wsc, ssum, vr, tpc):
     n = vd.shape[0]
     prob = np.zeros((n, n))
     edu = np.zeros((n, n))
@@ -119,7 +119,10 @@ def _best(vd, vdt, r, ra, wsc, ssum, vr, tpc):
     return best, best_p, best_edu, prob, edu
 
 
-@njit(cache=True, parallel=True)
+_BEST = twin(_best_kernel)
+
+
+@njit(cache=True)
 def _estimates(hs, ks, is_, js, vd, vdt, r, ra, wsc, ssum, vr, tpc):
     q = hs.size
     n = vd.shape[0]
@@ -183,7 +186,7 @@ def best_challenges(distances, risk, big_r_adjust: int, weight, salience_sum,
     Cost O(n³) per state (n³ third-party votes), parallel over initiators.
     """
     vd = np.ascontiguousarray(distances, dtype=float)
-    return _best(vd, np.ascontiguousarray(vd.T), np.ascontiguousarray(risk, dtype=float),
+    return pick(_BEST, vd.shape[0])(vd, np.ascontiguousarray(vd.T), np.ascontiguousarray(risk, dtype=float),
                  int(big_r_adjust), np.ascontiguousarray(weight, dtype=float),
                  np.ascontiguousarray(salience_sum, dtype=float), int(voting_rule),
                  int(third_party_commit))

@@ -14,6 +14,7 @@ __all__ = ["vote", "coalitions", "victory_probabilities", "condorcet_election", 
 import numpy as np
 from numba import njit, prange
 
+from factions.engines.bargain.smp._jit import pick, twin
 from factions.engines.bargain.smp.options import KTAB_PARAMETERS
 from factions.errors import EngineError
 
@@ -83,8 +84,7 @@ def _vprob_pair(vpm, s1, s2):
     return x1 / (x1 + x2), x2 / (x1 + x2)
 
 
-@njit(cache=True, parallel=True)
-def _coalitions(ut, w, vr):
+def _coalitions_kernel(ut, w, vr):
     """``ut[option, actor]`` (transposed utilities) -> c[i, j], strength for i over j."""
     no, na = ut.shape
     c = np.empty((no, no))
@@ -94,14 +94,20 @@ def _coalitions(ut, w, vr):
             cji = MIN_COALITION
             for k in range(na):
                 v = _vote(vr, w[k], ut[i, k] - ut[j, k])
-                if v > 0.0:
-                    cij += v
-                elif v < 0.0:
-                    cji -= v
+                cij += max(v, 0.0)  # KTAB adds only positive votes; + 0.0 is exact
+                cji += max(-v, 0.0)
             c[i, j] = cij
             c[j, i] = cji
         c[i, i] = MIN_COALITION
     return c
+
+
+_COALITIONS = twin(_coalitions_kernel)
+
+
+def _coalitions(ut, w, vr):
+    """Coalition strengths (serial or parallel kernel by size); ``ut[option, actor]``."""
+    return pick(_COALITIONS, ut.shape[0])(ut, w, vr)
 
 
 @njit(cache=True)

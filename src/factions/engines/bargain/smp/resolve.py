@@ -12,14 +12,14 @@ from __future__ import annotations
 __all__ = ["resolve_bargains"]
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
+from factions.engines.bargain.smp._jit import pick, twin
 from factions.engines.bargain.smp.pce import MIN_COALITION, _pce, _vote
 from factions.engines.bargain.smp.utilities import _bsutil
 
 
-@njit(cache=True, parallel=True)
-def _bargain_utilities(own, ideals, sal, r, init, rcvr, pos_init, pos_rcvr):
+def _bargain_utilities_kernel(own, ideals, sal, r, init, rcvr, pos_init, pos_rcvr):
     """``ub[b, m]``: m's mean utility of the state bargain b would bring (KTAB order)."""
     na, nd = ideals.shape
     m_b = init.size
@@ -51,8 +51,10 @@ def _bargain_utilities(own, ideals, sal, r, init, rcvr, pos_init, pos_rcvr):
     return ub
 
 
-@njit(cache=True, parallel=True)
-def _resolve(ub, ptr, items, w, vr, vpm, pcem, stochastic, draws):
+_UTILITIES = twin(_bargain_utilities_kernel)
+
+
+def _resolve_kernel(ub, ptr, items, w, vr, vpm, pcem, stochastic, draws):
     na = ub.shape[1]
     chosen = np.empty(na, dtype=np.int64)
     probs = np.empty(items.size)
@@ -65,12 +67,11 @@ def _resolve(ub, ptr, items, w, vr, vpm, pcem, stochastic, draws):
             for j in range(i):
                 cij = MIN_COALITION
                 cji = MIN_COALITION
+                bi, bj = items[lo + i], items[lo + j]
                 for m in range(na):
-                    v = _vote(vr, w[m], ub[items[lo + i], m] - ub[items[lo + j], m])
-                    if v > 0.0:
-                        cij += v
-                    elif v < 0.0:
-                        cji -= v
+                    v = _vote(vr, w[m], ub[bi, m] - ub[bj, m])
+                    cij += max(v, 0.0)  # KTAB adds only positive votes; + 0.0 is exact
+                    cji += max(-v, 0.0)
                 c[i, j] = cij
                 c[j, i] = cji
             c[i, i] = MIN_COALITION
@@ -94,6 +95,9 @@ def _resolve(ub, ptr, items, w, vr, vpm, pcem, stochastic, draws):
                     pick = o
         chosen[k] = items[lo + pick]
     return chosen, probs, status
+
+
+_RESOLVE = twin(_resolve_kernel)
 
 
 def resolve_bargains(own, ideals, saliences, risk, bargains, capability, voting_rule: int,
@@ -137,14 +141,14 @@ def resolve_bargains(own, ideals, saliences, risk, bargains, capability, voting_
     """
     b = bargains
     n = own.shape[0]
-    ub = _bargain_utilities(np.ascontiguousarray(own, dtype=float),
+    ub = pick(_UTILITIES, n)(np.ascontiguousarray(own, dtype=float),
                             np.ascontiguousarray(ideals, dtype=float),
                             np.ascontiguousarray(saliences, dtype=float),
                             np.ascontiguousarray(risk, dtype=float), b.init, b.rcvr,
                             np.ascontiguousarray(b.pos_init), np.ascontiguousarray(b.pos_rcvr))
     stochastic = draws is not None
     d = np.zeros(n) if draws is None else np.ascontiguousarray(draws, dtype=float)
-    chosen, probs, status = _resolve(ub, b.ptr, b.items,
+    chosen, probs, status = pick(_RESOLVE, n)(ub, b.ptr, b.items,
                                      np.ascontiguousarray(capability, dtype=float),
                                      int(voting_rule), int(victory_model), int(pce_model),
                                      stochastic, d)

@@ -18,7 +18,7 @@ from factions.engines.bargain.smp.options import KTAB_PARAMETERS
 from factions.errors import EngineError
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _distances(ideals, positions, sal):
     n, nd = ideals.shape
     m = positions.shape[0]
@@ -84,7 +84,7 @@ def _est_matrix(r, ra):
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _own(vd, r, ra):
     n, m = vd.shape
     out = np.empty((n, m))
