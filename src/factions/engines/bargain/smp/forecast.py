@@ -61,7 +61,7 @@ def smp(data: BargainInput, **options) -> Forecast:
 
 
 def smp_joint(issues: Sequence[tuple[str, BargainInput]], **options
-              ) -> tuple[dict[str, Forecast], SMPRun]:
+              ) -> tuple[dict[str, Forecast], SMPRun | None]:
     """One SMP run over several issues jointly, each actor on the issues it holds.
 
     The actors are the union over issues (capability: the first issue's value). An actor
@@ -82,9 +82,9 @@ def smp_joint(issues: Sequence[tuple[str, BargainInput]], **options
 
     Returns
     -------
-    (dict, SMPRun)
+    (dict, SMPRun or None)
         A :class:`Forecast` per issue (restricted to that issue's actors, outcome on that
-        dimension) and the joint run.
+        dimension) and the joint run (``None`` when fewer than two actors take part).
     """
     names: dict[str, float] = {}
     for _, d in issues:
@@ -105,6 +105,8 @@ def smp_joint(issues: Sequence[tuple[str, BargainInput]], **options
     sal = sal / np.maximum(total, 1.0)[:, None]
     cap = np.array([names[nm] for nm in order])
     active = np.flatnonzero((cap > 0) & (sal.sum(axis=1) > 0))
+    if active.size < 2:  # nobody to bargain with: every issue stays where it is
+        return {i: smp(d, **options) for i, d in issues}, None
     low, high = issues[0][1].scale
     scale = (low, high) if high > low else (low, low + 1.0)
     run = smp_model(cap[active], pos[active], sal[active], names=[order[k] for k in active],

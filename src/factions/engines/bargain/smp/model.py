@@ -249,10 +249,11 @@ def smp_model(capability, position, salience, *, names=None, dimensions=None,
     .. [1] Wise, B., Lester, L. & Efird, B. (2015). An introduction to the KAPSARC Toolkit
        for Behavioral Analysis (KTAB) using one-dimensional spatial models. KAPSARC
        discussion paper KS-1517-DP09A.
-    .. [2] Efird, B., Lester, L., Wise, B. & Wright, L. (2016). The spatial model of
-       politics: KTAB SMP. KAPSARC methodology paper KS-1644-MP02A.
+    .. [2] KAPSARC. Multidimensional bargaining using KTAB. KAPSARC methodology paper,
+       https://www.kapsarc.org/research/publications/multidimensional-bargaining-using-ktab/
     .. [3] KAPSARC (2015-2019). KTAB source, ``examples/smp/libsrc/smp.cpp``,
-       ``smpbcn.cpp`` and ``KTAB/kmodel/libsrc/kmodel.cpp`` (github.com/KAPSARC/KTAB).
+       ``smpbcn.cpp`` and ``KTAB/kmodel/libsrc/kmodel.cpp`` (github.com/KAPSARC/KTAB; read
+       at the public fork lsyaseen/KTAB @3b5b063), MIT License.
     """
     opts = smp_options(options, **given)
     data = validate_smp(capability, position, salience, scale, accommodation)
@@ -267,17 +268,28 @@ def smp_model(capability, position, salience, *, names=None, dimensions=None,
     if rng is None and opts.state_transitions == "Stochastic":
         rng = np.random.default_rng(seed)
     x, y = data.position.copy(), data.position.copy()
-    pos, idl, setups, trans = [x], [y], [setup_state(data, x, y, opts)], []
+    setup = setup_state(data, x, y, opts)
+    pos, idl, trans, kept = [x], [y], [], {"win_prob": [], "risk": [], "risk_prob": [],
+                                           "outcome": [], "distance": []}
+
+    def keep(s):  # per-state vectors; the n x n matrices only on request (memory O(n^2))
+        for key in ("win_prob", "risk", "risk_prob", "outcome"):
+            kept[key].append(getattr(s, key))
+        if matrices:
+            kept["distance"].append(s.distance)
+
+    keep(setup)
     stopped = "maxIter"
     for it in range(1, opts.max_iter + 1):
-        t = transition(data, x, y, setups[-1], opts, rng)
+        t = transition(data, x, y, setup, opts, rng)
         x, y = t.position, t.ideal
         if not matrices:
             t = _slim(t)
         trans.append(t)
         pos.append(x)
         idl.append(y)
-        setups.append(setup_state(data, x, y, opts))
+        setup = setup_state(data, x, y, opts)
+        keep(setup)
         d01 = _state_distance(pos[0], pos[1]) + opts.min_sig_delta
         if it >= opts.min_iter and _state_distance(pos[-2], pos[-1]) / d01 < opts.min_delta_ratio:
             stopped = "stable"
@@ -287,13 +299,13 @@ def smp_model(capability, position, salience, *, names=None, dimensions=None,
     extra = {}
     if matrices:
         ra = opts.big_r_adjust
-        extra = {"utility": np.stack([utility_matrices(s.distance, s.risk, ra) for s in setups]),
-                 "distance": np.stack([s.distance for s in setups])}
+        extra = {"utility": np.stack([utility_matrices(d, r, ra) for d, r in
+                                      zip(kept["distance"], kept["risk"], strict=True)]),
+                 "distance": np.stack(kept["distance"])}
     return SMPRun(names, dims, (low, high), opts, seed, data.capability, data.salience,
                   low + span * np.stack(pos), low + span * np.stack(idl),
-                  np.stack([s.win_prob for s in setups]), np.stack([s.risk for s in setups]),
-                  np.stack([s.risk_prob for s in setups]),
-                  low + span * np.stack([s.outcome for s in setups]), trans, stopped, extra)
+                  np.stack(kept["win_prob"]), np.stack(kept["risk"]), np.stack(kept["risk_prob"]),
+                  low + span * np.stack(kept["outcome"]), trans, stopped, extra)
 
 
 def _slim(t: Transition) -> Transition:
