@@ -1,7 +1,7 @@
 """One command per engine: ``align``, ``power``, ``bargain``, ``ground``, ``displace``.
 
-Each runs its engine on a scenario (default: the embedded one, scenario ``historical``
-when the file has it) through the same runner as ``factions run``, prints the engine's
+Each runs its engine on a scenario (default: the embedded one, the scenario of what
+happened — ``meta.history``, else ``historical``, else the first) through the same runner as ``factions run``, prints the engine's
 summary and main tables, and writes a report directory when ``--out`` is given. The
 engines' plain-data modes (an edge list, a seats table, a KTAB CSV, the bare Epstein
 models) need no scenario at all.
@@ -38,10 +38,7 @@ OptionOpt = Annotated[list[str] | None, typer.Option(
 
 
 def _default_ids(sc, ids):
-    if ids:
-        return list(ids)
-    known = sc.scenario_ids()
-    return ["historical"] if "historical" in known else known[:1]
+    return list(ids) if ids else [sc.history_id()]
 
 
 def _engine_options(engine: str, items: list[str] | None, **given) -> dict:
@@ -74,18 +71,19 @@ def console_views(engine: str, res) -> list[tuple[str, pd.DataFrame]]:
     elif engine == "ground":
         views.append(("Fit to the observed series", t["fit"]))
         m = t["monthly"]
-        cols = [c for c in ("month", "deaths", "deaths_scaled", "ibc_deaths",
-                            "sectarian_deaths", "intra_shia_violence") if c in m]
+        cols = ["month", "deaths", "deaths_scaled", "observed_deaths", "sectarian_deaths"]
+        cols += [c for c in m.columns if c.startswith("deaths_within.")]
+        cols = [c for c in cols if c in m]
         views.append(("Monthly violence (every third month)", m[cols].iloc[::3]))
     elif engine == "displace":
         views.append(("Averaged relative difference (ARD) per host",
                       t["ard"][["series", "ard", "ard_out_of_sample", "points"]]))
-        views.append(("Hindcast against UNHCR", t["hindcast"]))
+        views.append(("Hindcast against the observed stocks", t["hindcast"]))
     return views
 
 
 def _run_engine(engine: str, file, ids, seed: int, options: dict, out_dir, as_json: bool,
-                show: tuple[str, ...] = (), replicas: int = 1) -> None:
+                show: tuple[str, ...] = (), replicas: int = 1):
     sc = _load(file)
     res = run_with_progress(sc, _default_ids(sc, ids), [engine], seed, replicas,
                             {engine: options} if options else {}, quiet=as_json)
@@ -96,7 +94,7 @@ def _run_engine(engine: str, file, ids, seed: int, options: dict, out_dir, as_js
                      "results": [_clean(r.to_dict()) for r in res.primary()],
                      "claims": res.claims[res.claims["test"].str.contains(f"{engine}.", regex=False)]
                      .to_dict(orient="records")})
-        return
+        return res
     for r in res.primary():
         out.rule(f"{engine} — {r.scenario_id}")
         scalars = {k: v for k, v in r.summary.items() if not isinstance(v, dict | list)}

@@ -7,7 +7,7 @@ both through the same :class:`BargainResult`.
 from __future__ import annotations
 
 __all__ = ["BargainResult", "IssueForecast", "run_bargain", "bargain_issues", "bargain_ktab",
-           "OPTIONS"]
+           "OPTIONS", "bargain_metrics"]
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,33 +29,46 @@ from factions.engines.bargain.inputs import BargainInput, read_ktab_csv, validat
 from factions.engines.bargain.result import Forecast
 from factions.engines.bargain.smp.forecast import smp_joint
 from factions.engines.bargain.smp.model import SMPRun
-from factions.engines.bargain.smp.options import KTAB_DEFAULTS, KTAB_PARAMETERS, STOP_DEFAULTS
+from factions.engines.bargain.smp.options import KTAB_DEFAULTS, KTAB_PARAMETERS
 from factions.engines.base import METRIC_COLUMNS, EngineResult
+from factions.engines.options import Option, check_options
 from factions.errors import EngineError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-OPTIONS = {
-    "models": "models to run (list or comma-separated; default all: "
-              + ", ".join(MODELS) + ", and exchange when there are >= 2 issues)",
-    "issue": "issue id(s) to forecast (default every issue)",
-    "month": "month 'YYYY-MM' whose positions and capabilities are used (default the last)",
-    "rounds": "maximum rounds of expected_utility and smp (default 20 and 100; for smp this is "
-              "KTAB's maxIter)",
-    "default_model": f"model behind the bare metric <issue> (default {DEFAULT_MODEL})",
-    "draws": "perturbed draws for the default model's interval (default 100; 0 = none)",
-    "model_options": "mapping model -> keyword options, e.g. {smp: {VictoryProbModel: Square}} "
-                     "(smp options by KTAB name, see docs/models/bargain.md)",
-}
-# every SMP option by its KTAB name, as a flat engine option (so that sweeps can vary it:
-# --vary bargain.smp.VotingRule=values(Prop,Binary))
-OPTIONS.update({f"smp.{name}": f"SMP {name}: {', '.join(map(str, values))} (default {KTAB_DEFAULTS[name]})"
-                for name, values in KTAB_PARAMETERS.items()})
-OPTIONS.update({f"smp.{name}": f"SMP stopping rule {name} (default {value:g})"
-                for name, value in STOP_DEFAULTS.items()})
-OPTIONS["smp.seed"] = "seed of StateTransitions=Stochastic (default: the run's seed)"
-OPTIONS["smp.matrices"] = "keep the SMP's per-state matrices (utilities, challenges; n^3)"
+OPTIONS = (
+    Option("models", "names", None, "models to run (default all: " + ", ".join(MODELS)
+           + ", and exchange when there are >= 2 issues)", choices=(*MODELS, "exchange")),
+    Option("issue", "names", None, "issue id(s) to forecast (default every issue)"),
+    Option("month", "month", None, "month whose positions and capabilities are used "
+           "(default the last)"),
+    Option("rounds", "int", None, "maximum rounds of expected_utility and smp (default 20 "
+           "and 100; for smp this is KTAB's maxIter)", low=1),
+    Option("default_model", "choice", None, "model behind the bare metric <issue> (default "
+           f"{DEFAULT_MODEL})", choices=(*MODELS, "exchange")),
+    Option("draws", "int", 100, "perturbed draws for the default model's interval (0 = none)",
+           low=0),
+    Option("model_options", "mapping", None, "mapping model -> keyword options, e.g. "
+           "{smp: {VictoryProbModel: Square}} (smp options by KTAB name)"),
+    # every SMP option by its KTAB name, as a flat engine option, so that sweeps can vary
+    # it (--vary bargain.smp.VotingRule=values(Prop,Binary)); the SMP validates the values
+    # (KTAB's names in any case)
+    *(Option(f"smp.{name}", "str", None, f"SMP {name}: one of {', '.join(values)} "
+             f"(KTAB's default {KTAB_DEFAULTS[name]})") for name, values in KTAB_PARAMETERS.items()),
+    Option("smp.minIter", "int", None, "SMP stopping rule: minimum steps (KTAB: 2)", low=1),
+    Option("smp.maxIter", "int", None, "SMP stopping rule: maximum steps (KTAB: 100)", low=1),
+    Option("smp.minDeltaRatio", "float", None, "SMP stopping rule: stop when a step moves the "
+           "actors less than this fraction of the first (KTAB: 0.02)", low=0),
+    Option("smp.minSigDelta", "float", None, "SMP stopping rule: added to the first step's "
+           "movement (KTAB: 1e-4)", low=0, open_low=True),
+    Option("smp.ktabQuirks", "bool", None, "SMP: keep KTAB's two slips in InitRcvrInterp and "
+           "PWCompInterp (default true)"),
+    Option("smp.seed", "int", None, "SMP: seed of StateTransitions=Stochastic (default: the "
+           "run's seed)"),
+    Option("smp.matrices", "bool", None, "SMP: keep the per-state matrices (utilities, "
+           "challenges; n^3 numbers per state)"),
+)
 
 
 @dataclass(frozen=True)
@@ -166,7 +179,7 @@ def _model_options(options: Mapping[str, Any], models: Sequence[str]) -> dict[st
     unknown = set(options.get("model_options") or {}) - set(MODELS)
     if unknown:
         raise EngineError(f"model_options names unknown model(s) {', '.join(sorted(unknown))}")
-    flat = {k[4:]: v for k, v in options.items() if k.startswith("smp.")}
+    flat = {k[4:]: v for k, v in options.items() if k.startswith("smp.") and v is not None}
     if flat and "smp" in per:
         per["smp"].update(flat)
     if options.get("rounds") is not None:
@@ -267,7 +280,8 @@ def _exchange_all(issues: Sequence[tuple[str, str, BargainInput]], opts: Mapping
     return out
 
 
-def run_bargain(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]) -> BargainResult:
+def run_bargain(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
+                upstream: Mapping[str, Any] | None = None) -> BargainResult:
     """Engine entry point: forecast the scenario's issues at one month, shocks applied.
 
     Capability of an actor is ``capability * active`` from ``tl.actors_at(month)``;
@@ -279,10 +293,7 @@ def run_bargain(scenario, scenario_id: str, seed: int, options: Mapping[str, Any
     EngineError
         On an unknown option value (model, issue, month, rounds, draws).
     """
-    unknown = sorted(set(options) - set(OPTIONS))
-    if unknown:
-        raise EngineError(f"engine 'bargain' does not accept option(s) {', '.join(unknown)}; "
-                          f"accepted: {', '.join(sorted(OPTIONS))}")
+    options = check_options("bargain", OPTIONS, options)
     tl = scenario.timeline(scenario_id)
     month = options.get("month") or tl.months[-1]
     if month not in tl.months:
@@ -326,7 +337,8 @@ def bargain_ktab(path: str | Path, seed: int = 0, options: Mapping[str, Any] | N
     bad file, naming file and line (also for an actor the SMP cannot weigh: zero
     capability, or zero salience on every dimension).
     """
-    options = dict(options or {})
+    options = {k: v for k, v in check_options("bargain", OPTIONS, options).items()
+               if v is not None}
     k = read_ktab_csv(path)
     dims = _names(options.pop("issue", None), list(k.dimensions), "dimension(s)")
     options.pop("month", None)
@@ -341,3 +353,11 @@ def bargain_ktab(path: str | Path, seed: int = 0, options: Mapping[str, Any] | N
         summary["smp_states"] = run.n_states
     return BargainResult(engine="bargain", scenario_id="ktab", seed=seed, summary=summary,
                          default_model=default, issues=forecasts, smp_run=run)
+
+
+def bargain_metrics(scenario) -> list[str]:
+    """The metric names the engine reports on ``scenario`` (named after its issues)."""
+    out = []
+    for i in scenario.issues:
+        out += [i.id, f"{i.id}.*"]
+    return out
