@@ -62,7 +62,7 @@ def forecast(
         distances divide them by ``high - low``.
     **options
         Passed to the model function (e.g. ``rounds``, ``q``, ``t`` for
-        ``expected_utility``; ``victory``, ``voting_rule``, ``pce`` for ``smp``;
+        ``expected_utility``; KTAB's names ``VictoryProbModel``, ``VotingRule``, ... for ``smp``;
         ``disagreement`` for ``nash``).
 
     Returns
