@@ -53,7 +53,7 @@ def test_check_json(small_path, capsys):
     (["check", "--nope"], "No such option"),
     (["run", "SMALL", "-s", "nope"], "unknown scenario 'nope'"),
     (["run", "SMALL", "-e", "nope"], "unknown engine 'nope'"),
-    (["run", "SMALL", "-e", "digest", "--option", "digest.x=1"], "does not accept option(s) x"),
+    (["run", "SMALL", "-e", "digest", "--option", "digest.x=1"], "engine 'digest': unknown option(s) x; accepted: none"),
     (["run", "SMALL", "--option", "garbage"], "expected ENGINE.NAME=VALUE"),
 ])
 def test_user_errors_one_line_exit_2(argv, fragment, small_path, tmp_path, capsys):

@@ -1,7 +1,7 @@
 """One command per engine: ``align``, ``power``, ``bargain``, ``ground``, ``displace``.
 
-Each runs its engine on a scenario (default: the embedded one, scenario ``historical``
-when the file has it) through the same runner as ``factions run``, prints the engine's
+Each runs its engine on a scenario (default: the embedded one, the scenario of what
+happened — ``meta.history``, else ``historical``, else the first) through the same runner as ``factions run``, prints the engine's
 summary and main tables, and writes a report directory when ``--out`` is given. The
 engines' plain-data modes (an edge list, a seats table, a KTAB CSV, the bare Epstein
 models) need no scenario at all.
@@ -38,10 +38,7 @@ OptionOpt = Annotated[list[str] | None, typer.Option(
 
 
 def _default_ids(sc, ids):
-    if ids:
-        return list(ids)
-    known = sc.scenario_ids()
-    return ["historical"] if "historical" in known else known[:1]
+    return list(ids) if ids else [sc.history_id()]
 
 
 def _engine_options(engine: str, items: list[str] | None, **given) -> dict:
@@ -75,13 +72,14 @@ def console_views(engine: str, res) -> list[tuple[str, pd.DataFrame]]:
     elif engine == "ground":
         views.append(("Fit to the observed series", t["fit"]))
         m = t["monthly"]
-        cols = [c for c in ("month", "deaths", "deaths_scaled", "ibc_deaths",
-                            "sectarian_deaths", "intra_shia_violence") if c in m]
+        cols = ["month", "deaths", "deaths_scaled", "observed_deaths", "sectarian_deaths"]
+        cols += [c for c in m.columns if c.startswith("deaths_within.")]
+        cols = [c for c in cols if c in m]
         views.append(("Monthly violence (every third month)", m[cols].iloc[::3]))
     elif engine == "displace":
         views.append(("Averaged relative difference (ARD) per host",
                       t["ard"][["series", "ard", "ard_out_of_sample", "points"]]))
-        views.append(("Hindcast against UNHCR", t["hindcast"]))
+        views.append(("Hindcast against the observed stocks", t["hindcast"]))
     return views
 
 

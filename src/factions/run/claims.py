@@ -17,7 +17,7 @@ import pandas as pd
 from factions.scenario import Scenario, month_index
 
 CLAIM_COLUMNS = ["claim", "quote", "test", "lhs", "rhs", "difference", "p_holds", "replicas",
-                 "verdict"]
+                 "verdict", "flag"]
 
 _OPS = {">": np.greater, "<": np.less, ">=": np.greater_equal, "<=": np.less_equal}
 
@@ -111,4 +111,6 @@ def evaluate_claims(scenario: Scenario, replicas: list[pd.DataFrame]) -> pd.Data
                      "rhs": float(np.median(rhs[ok])),
                      "difference": float(np.median(lhs[ok] - rhs[ok])), "p_holds": p,
                      "replicas": int(ok.sum()), "verdict": verdict})
-    return pd.DataFrame.from_records(rows, columns=CLAIM_COLUMNS)
+    out = pd.DataFrame.from_records(rows, columns=CLAIM_COLUMNS)
+    out["flag"] = out["flag"].astype(object).where(out["flag"].notna(), "")
+    return out

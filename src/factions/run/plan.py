@@ -26,13 +26,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from factions.engines import resolve_engines
+from factions.engines import resolve_engines, upstream_of
 from factions.errors import InputError, ScenarioError
 from factions.run.distributions import Distribution, draw_params, grid_points
 from factions.run.runner import replica_seeds
 from factions.scenario import Scenario
 
-SCENARIO_PREFIXES = ("actors.", "positions.", "relations.", "populations.", "forces.",
+SCENARIO_PREFIXES = ("actors.", "positions.", "relations.", "populations.", "forces.", "shocks.",
                      "parameters.", "locations.")
 KEY_VERSION = 1
 
@@ -106,15 +106,28 @@ def _check_vary_names(scenario: Scenario, names: Sequence[str], engines) -> None
                 raise InputError(f"--vary {name}: {msg}") from None
             continue
         head, _, opt = name.partition(".")
-        if head in by_name and opt in by_name[head].options:
+        if head in by_name and opt in {o.name for o in by_name[head].options}:
             continue
         if head in by_name:
-            accepted = ", ".join(sorted(by_name[head].options)) or "none"
+            accepted = ", ".join(sorted(o.name for o in by_name[head].options)) or "none"
             raise InputError(f"--vary {name}: engine {head!r} has no option {opt!r}; "
                              f"accepted: {accepted}")
         raise InputError(f"--vary {name}: not a scenario parameter (actors.*, positions.*, "
-                         "relations.*, populations.*, forces.*, parameters.*, locations.*) "
+                         "relations.*, populations.*, forces.*, parameters.*, locations.*, "
+                         "shocks.<shock>.<effect>) "
                          "nor an option <engine>.<option> of an engine being run")
+
+
+def _chain(engine, engines) -> list[str]:
+    """``engine`` and, transitively, the providers of what it consumes among ``engines``."""
+    out, todo = [engine.name], [engine]
+    by_name = {e.name: e for e in engines}
+    while todo:
+        for provider in upstream_of(todo.pop(), engines).values():
+            if provider not in out:
+                out.append(provider)
+                todo.append(by_name[provider])
+    return out
 
 
 def _check_numeric(name: str, value) -> float:
@@ -173,9 +186,12 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
                 elif hasattr(values[k], "item"):  # numpy scalar → Python
                     values[k] = values[k].item()
             for e in engines:
+                chain = _chain(e, engines)
                 seen = {k: v for k, v in values.items()
-                        if k.startswith(SCENARIO_PREFIXES) or k.startswith(e.name + ".")}
-                opts = options.get(e.name, {})
+                        if k.startswith(SCENARIO_PREFIXES)
+                        or any(k.startswith(n + ".") for n in chain)}
+                opts = {n: options.get(n, {}) for n in chain} if len(chain) > 1 else \
+                    options.get(e.name, {})
                 task_seed = s if stoch[e.name] else seed
                 for sid in ids:
                     key = task_key(digest, e.name, sid, seen,

@@ -10,7 +10,8 @@ posterior is given — and answers the claims with the share of replicas in whic
 
 from __future__ import annotations
 
-__all__ = ["Posterior", "save_posterior", "load_posterior", "shipped_posterior", "run_ensemble"]
+__all__ = ["Posterior", "save_posterior", "load_posterior", "shipped_posterior", "run_ensemble",
+           "resolve_posterior"]
 
 import json
 from dataclasses import dataclass, field
@@ -84,9 +85,12 @@ def load_posterior(path: str | Path) -> Posterior:
 
 
 def shipped_posterior(scenario, stale_ok: bool = False) -> Posterior | None:
-    """The posterior shipped for the embedded scenario (``None`` if absent, or if it was
-    fitted on other content than ``scenario`` unless ``stale_ok``)."""
-    ref = resources.files("factions.scenarios").joinpath("iraq-2007.calibration")
+    """The posterior shipped with an embedded scenario (``<name>.calibration/`` beside its
+    file): ``None`` for a user's file, if absent, or if it was fitted on other content than
+    ``scenario`` unless ``stale_ok``."""
+    if not getattr(scenario, "embedded", None):
+        return None
+    ref = resources.files("factions.scenarios").joinpath(f"{scenario.embedded}.calibration")
     if not ref.is_dir():
         return None
     with resources.as_file(ref) as d:
@@ -94,9 +98,28 @@ def shipped_posterior(scenario, stale_ok: bool = False) -> Posterior | None:
     return post if stale_ok or post.matches(scenario) else None
 
 
+def resolve_posterior(posterior, scenario) -> tuple[Posterior | None, str]:
+    """The posterior a run uses and a note for the user (empty if none is due).
+
+    ``posterior``: ``"auto"`` (the shipped one when it matches ``scenario``), ``None`` or
+    ``"none"``, a calibration directory, or a :class:`Posterior`.
+    """
+    if isinstance(posterior, Posterior):
+        return posterior, ""
+    if posterior is None or (isinstance(posterior, str) and posterior.lower() == "none"):
+        return None, ""
+    if isinstance(posterior, str) and posterior != "auto" or isinstance(posterior, Path):
+        return load_posterior(posterior), ""
+    post = shipped_posterior(scenario)
+    if post is None and shipped_posterior(scenario, stale_ok=True) is not None:
+        return None, ("the shipped calibration was fitted on another version of the embedded "
+                      "scenario and is not used; rerun `factions calibrate`")
+    return post, ""
+
+
 def run_ensemble(scenario, scenario_ids, engines, seed: int, replicas: int,
                  options: dict | None, posterior: Posterior | None, out_dir: str | Path,
-                 workers: int = 2, scheduler=None, progress=None):
+                 workers: int = 2, scheduler=None, progress=None, strict=None):
     """Replicas of ``engines`` on Dask; returns ``(claims, metrics, sweep_result)``.
 
     With a posterior, replica ``r`` takes parameter set ``r`` (cycling) and the engine
@@ -120,7 +143,7 @@ def run_ensemble(scenario, scenario_ids, engines, seed: int, replicas: int,
             draws = draws[keep] if keep else None
     res = sweep(scenario, scenario_ids, engines, runs=replicas, seed=seed, out_dir=out_dir,
                 scheduler=scheduler, workers=workers, options=opts, progress=progress,
-                draws=draws)
+                draws=draws, strict=strict)
     claims = sweep_claims(scenario, res)
     frames = res.replica_frames()
     metrics = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -6,7 +6,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from factions.engines import get
-from factions.engines.bargain import bargain_ktab, forecast
+from factions.engines.bargain import bargain_ktab, forecast, run_bargain
 from factions.errors import EngineError, InputError
 from factions.scenario import load_scenario
 
@@ -20,7 +20,9 @@ def small():
 
 def test_engine_registered_with_documented_options():
     eng = get("bargain")
-    assert eng.run is not None and {"models", "issue", "month", "rounds"} <= set(eng.options)
+    assert eng.run is run_bargain
+    assert {"models", "issue", "month", "rounds"} <= {o.name for o in eng.options}
+    assert all(o.help for o in eng.options)
 
 
 def test_outcomes_match_array_level_forecast_with_shocks_applied(small):
@@ -60,11 +62,11 @@ def test_same_seed_same_result(small):
 
 
 @pytest.mark.parametrize("opts, msg", [
-    ({"models": ["bdm"]}, "unknown model"),
+    ({"models": ["bdm"]}, "option 'models' must be a list of names from compromise"),
     ({"issue": "oil"}, "unknown issue"),
     ({"month": "2010-01"}, "outside"),
     ({"draws": -1}, "draws"),
-    ({"colour": 1}, "does not accept"),
+    ({"colour": 1}, "engine 'bargain': unknown option.s. colour"),
     ({"default_model": "smp", "models": "median"}, "default_model"),
     ({"model_options": {"smp": {"victory": "cubic"}}}, "victory"),
 ])

@@ -17,6 +17,7 @@ from factions.engines.align.balance import (
 from factions.engines.align.engine import (
     OPTIONS,
     AlignResult,
+    align_metrics,
     match_blocs,
     run_align,
     scenario_graph,
@@ -46,6 +47,7 @@ from factions.engines.align.realign import (
     realignment,
 )
 from factions.engines.base import Engine
+from factions.engines.needs import Need
 
 __all__ = [
     "OPTIONS",
@@ -87,6 +89,8 @@ register(
         title="Alignment: blocs, structural balance and voting power",
         run=run_align,
         options=OPTIONS,
+        needs=(Need.section("relations", "alignment is read from the ties between actors"),),
+        metrics=align_metrics,
         order=20,
         stochastic=False,
     )

@@ -23,6 +23,7 @@ from factions.engines.bargain.engine import (
     IssueForecast,
     bargain_issues,
     bargain_ktab,
+    bargain_metrics,
     run_bargain,
 )
 from factions.engines.bargain.exchange import exchange
@@ -40,6 +41,7 @@ from factions.engines.bargain.smp import condorcet_probabilities, smp, victory_p
 from factions.engines.bargain.static import compromise, median, nash, weighted_median
 from factions.engines.bargain.text import format_result
 from factions.engines.base import Engine
+from factions.engines.needs import Need
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -82,6 +84,8 @@ register(
         title="Bargaining: who gets what on each issue",
         run=run_bargain,
         options=OPTIONS,
+        needs=(Need.section("issues"), Need.section("positions")),
+        metrics=bargain_metrics,
         order=30,
         stochastic=False,
     )

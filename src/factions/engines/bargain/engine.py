@@ -7,7 +7,7 @@ both through the same :class:`BargainResult`.
 from __future__ import annotations
 
 __all__ = ["BargainResult", "IssueForecast", "run_bargain", "bargain_issues", "bargain_ktab",
-           "OPTIONS"]
+           "OPTIONS", "bargain_metrics"]
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,21 +28,27 @@ from factions.engines.bargain.exchange import exchange
 from factions.engines.bargain.inputs import BargainInput, read_ktab_csv, validate_inputs
 from factions.engines.bargain.result import Forecast
 from factions.engines.base import METRIC_COLUMNS, EngineResult
+from factions.engines.options import Option, check_options
 from factions.errors import EngineError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-OPTIONS = {
-    "models": "models to run (list or comma-separated; default all: "
-              + ", ".join(MODELS) + ", and exchange when there are >= 2 issues)",
-    "issue": "issue id(s) to forecast (default every issue)",
-    "month": "month 'YYYY-MM' whose positions and capabilities are used (default the last)",
-    "rounds": "maximum rounds of expected_utility and smp (default 20 and 100)",
-    "default_model": f"model behind the bare metric <issue> (default {DEFAULT_MODEL})",
-    "draws": "perturbed draws for the default model's interval (default 100; 0 = none)",
-    "model_options": "mapping model -> keyword options, e.g. {smp: {victory: square}}",
-}
+OPTIONS = (
+    Option("models", "names", None, "models to run (default all: " + ", ".join(MODELS)
+           + ", and exchange when there are >= 2 issues)", choices=(*MODELS, "exchange")),
+    Option("issue", "names", None, "issue id(s) to forecast (default every issue)"),
+    Option("month", "month", None, "month whose positions and capabilities are used "
+           "(default the last)"),
+    Option("rounds", "int", None, "maximum rounds of expected_utility and smp (default 20 "
+           "and 100)", low=1),
+    Option("default_model", "choice", None, "model behind the bare metric <issue> (default "
+           f"{DEFAULT_MODEL})", choices=(*MODELS, "exchange")),
+    Option("draws", "int", 100, "perturbed draws for the default model's interval (0 = none)",
+           low=0),
+    Option("model_options", "mapping", None, "mapping model -> keyword options, e.g. "
+           "{smp: {victory: square}}"),
+)
 
 
 @dataclass(frozen=True)
@@ -222,7 +228,8 @@ def _exchange_all(issues: Sequence[tuple[str, str, BargainInput]], opts: Mapping
     return out
 
 
-def run_bargain(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]) -> BargainResult:
+def run_bargain(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
+                upstream: Mapping[str, Any] | None = None) -> BargainResult:
     """Engine entry point: forecast the scenario's issues at one month, shocks applied.
 
     Capability of an actor is ``capability * active`` from ``tl.actors_at(month)``;
@@ -234,10 +241,7 @@ def run_bargain(scenario, scenario_id: str, seed: int, options: Mapping[str, Any
     EngineError
         On an unknown option value (model, issue, month, rounds, draws).
     """
-    unknown = sorted(set(options) - set(OPTIONS))
-    if unknown:
-        raise EngineError(f"engine 'bargain' does not accept option(s) {', '.join(unknown)}; "
-                          f"accepted: {', '.join(sorted(OPTIONS))}")
+    options = check_options("bargain", OPTIONS, options)
     tl = scenario.timeline(scenario_id)
     month = options.get("month") or tl.months[-1]
     if month not in tl.months:
@@ -278,7 +282,8 @@ def bargain_ktab(path: str | Path, seed: int = 0, options: Mapping[str, Any] | N
     Accepts the same ``options`` as the engine except ``issue`` (a dimension name) and
     ``month`` (ignored). Raises :class:`InputError` on a bad file.
     """
-    options = dict(options or {})
+    options = {k: v for k, v in check_options("bargain", OPTIONS, options).items()
+               if v is not None}
     k = read_ktab_csv(path)
     dims = _names(options.pop("issue", None), list(k.dimensions), "dimension(s)")
     options.pop("month", None)
@@ -288,3 +293,11 @@ def bargain_ktab(path: str | Path, seed: int = 0, options: Mapping[str, Any] | N
                "outcomes": {f.issue: round(f.forecasts[default].outcome, 2) for f in forecasts}}
     return BargainResult(engine="bargain", scenario_id="ktab", seed=seed, summary=summary,
                          default_model=default, issues=forecasts)
+
+
+def bargain_metrics(scenario) -> list[str]:
+    """The metric names the engine reports on ``scenario`` (named after its issues)."""
+    out = []
+    for i in scenario.issues:
+        out += [i.id, f"{i.id}.*"]
+    return out

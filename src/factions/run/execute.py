@@ -1,0 +1,92 @@
+"""Running one engine on one scenario: the single place that applies the skip rules.
+
+Both execution paths — the in-process pass of the pipeline and the tasks of a Dask
+ensemble — call :func:`run_engine`, so an engine is skipped (or refused) for the same
+reasons everywhere:
+
+* an engine whose declared needs the scenario does not meet is **skipped** with the
+  reason, unless it is *strict* (the user named it, or gave it options): then the run
+  stops with that reason as an :class:`~factions.errors.EngineError`;
+* an engine that raises :class:`~factions.errors.FactionsError` while running is skipped
+  with the message, or refused when strict.
+
+:func:`run_chain` runs an engine after the providers of what it consumes, passing their
+results as ``upstream`` (engines never import each other).
+"""
+
+from __future__ import annotations
+
+__all__ = ["Outcome", "run_engine", "run_chain"]
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from factions.engines import Engine, EngineResult, unmet_needs, upstream_of
+from factions.errors import EngineError, FactionsError
+
+
+@dataclass
+class Outcome:
+    """What one engine run gave: a result, or the reason it was skipped."""
+
+    engine: str
+    scenario: str
+    seed: int
+    result: EngineResult | None
+    skipped: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+def run_engine(engine: Engine, scenario, scenario_id: str, seed: int,
+               options: Mapping | None = None, upstream: Mapping | None = None,
+               strict: bool = False) -> Outcome:
+    """Run ``engine`` unless the scenario lacks what it needs (see the module docs).
+
+    Raises
+    ------
+    EngineError
+        ``strict`` and the engine cannot run on this scenario (needs unmet, or it refused).
+    """
+    reasons = unmet_needs(engine, scenario, options)
+    if reasons:
+        why = "; ".join(reasons)
+        if strict:
+            raise EngineError(f"engine {engine.name!r} cannot run on this scenario: {why}")
+        return Outcome(engine.name, scenario_id, int(seed), None, why)
+    try:
+        result = engine.execute(scenario, scenario_id, seed, options, upstream)
+    except FactionsError as exc:
+        if strict:
+            raise
+        return Outcome(engine.name, scenario_id, int(seed), None, str(exc).splitlines()[0])
+    return Outcome(engine.name, scenario_id, int(seed), result)
+
+
+def run_chain(engine: Engine, engines: Sequence[Engine], scenario, scenario_id: str,
+              seed: int, options: Mapping[str, Mapping], strict: bool = False,
+              done: dict | None = None, stochastic: Mapping[str, bool] | None = None
+              ) -> Outcome:
+    """Run ``engine`` after the providers (among ``engines``) of what it consumes.
+
+    ``done`` caches outcomes by (engine, scenario id, seed) across calls — the seed only
+    for engines that ``stochastic`` marks as such (a deterministic provider runs once for
+    every seed of its consumers); a provider that was skipped leaves its name out of
+    ``upstream``.
+    """
+    done = {} if done is None else done
+    by_name = {e.name: e for e in engines}
+    upstream = {}
+    for name, provider in upstream_of(engine, engines).items():
+        out = run_chain(by_name[provider], engines, scenario, scenario_id, seed, options,
+                        False, done, stochastic)
+        if out.ok:
+            upstream[name] = out.result
+    seeded = stochastic is None or stochastic.get(engine.name, True)
+    key = (engine.name, scenario_id, int(seed) if seeded else None)
+    if key not in done:
+        done[key] = run_engine(engine, scenario, scenario_id, seed, options.get(engine.name),
+                               upstream, strict)
+    return done[key]

@@ -1,0 +1,342 @@
+"""The main job as one object: plan → engines in dependency order → ensemble → claims →
+report.
+
+:class:`Pipeline` is the one API that the command line (``factions run``), sweeps, the
+dashboard and the tests use::
+
+    from factions.run import Pipeline
+    res = Pipeline(scenario, replicas=10).run(out_dir="report")
+
+1. **Plan** (:meth:`Pipeline.plan`): the named scenarios exist; the engines exist and are
+   ordered so that providers run before consumers (a cycle is an error); their options are
+   checked; the scenario is checked against what the engines declare (observations'
+   ``compares``, claims' metrics — located ``file:line:col`` errors); engines whose needs
+   the scenario does not meet are set aside with the reason.
+2. **Primary pass**: every planned engine on every scenario with the base seed, in this
+   process (:func:`~factions.run.execute.run_chain`): full results, tables and figures.
+3. **Ensemble**: with ``replicas > 1`` and a stochastic engine (or a posterior to draw
+   from), seeded replicas on Dask (:func:`~factions.run.posterior.run_ensemble`), or in
+   this process with ``local=True``.
+4. **Claims** over the replicas, each flagged when an engine it uses gave a degenerate
+   result.
+5. **Report** (when ``out_dir`` is given): ``index.html``, ``results.json``, tables.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Pipeline", "PipelinePlan", "RunResults", "METRICS_COLUMNS", "replica_seeds"]
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from factions.engines import Engine, EngineResult, resolve_engines, unmet_needs
+from factions.errors import EngineError, ScenarioError
+from factions.run.checks import engine_problems
+from factions.run.claims import evaluate_claims
+from factions.run.execute import run_chain
+from factions.scenario import Scenario
+
+METRICS_COLUMNS = ["engine", "scenario", "seed", "metric", "month", "value"]
+
+
+def replica_seeds(seed: int, replicas: int) -> list[int]:
+    """Seeds of the replicas: ``seed, seed + 1, …``."""
+    return [seed + r for r in range(replicas)]
+
+
+@dataclass
+class PipelinePlan:
+    """What a run will do: engines in dependency order (those that can run), their options,
+    which are stochastic and strict, and the engines set aside with their reasons."""
+
+    scenario_ids: list[str]
+    engines: list[Engine]
+    options: dict[str, dict]
+    stochastic: dict[str, bool]
+    strict: set[str]
+    skipped: dict[str, str]
+
+    @property
+    def names(self) -> list[str]:
+        return [e.name for e in self.engines]
+
+
+@dataclass
+class RunResults:
+    """Everything one run produced: per (engine, scenario) results, metrics and claims."""
+
+    scenario: Scenario
+    scenario_ids: list[str]
+    seed: int
+    replicas: int
+    engines: list[str]
+    results: list[EngineResult] = field(default_factory=list)
+    metrics: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=METRICS_COLUMNS))
+    claims: pd.DataFrame = field(default_factory=pd.DataFrame)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    ensemble_note: str = ""
+    ensemble_figures: dict = field(default_factory=dict)
+    posterior: Any = None
+
+    def primary(self) -> list[EngineResult]:
+        """One result per (engine, scenario): the base seed's."""
+        return [r for r in self.results if r.seed == self.seed]
+
+    def degenerate(self) -> list[tuple[str, str, str]]:
+        """``(engine, scenario, why)`` of every degenerate primary result."""
+        return [(r.engine, r.scenario_id, r.degenerate) for r in self.primary() if r.degenerate]
+
+    def skipped_engines(self) -> dict[str, str]:
+        """``{engine: reason}`` for engines skipped on every scenario (one line each)."""
+        out: dict[str, str] = {}
+        ran = {r.engine for r in self.results}
+        for e, _, why in self.skipped:
+            if e not in ran:
+                out.setdefault(e, why)
+        return out
+
+    def summary_table(self) -> pd.DataFrame:
+        rows = [{"engine": e, "scenario": sid, "summary": f"skipped: {why}"}
+                for e, sid, why in self.skipped]
+        for r in self.primary():
+            items = ", ".join(f"{k}={_fmt(v)}" for k, v in list(r.summary.items())[:6])
+            if r.degenerate:
+                items = f"DEGENERATE ({r.degenerate}); " + items
+            rows.append({"engine": r.engine, "scenario": r.scenario_id, "summary": items})
+        return pd.DataFrame.from_records(rows, columns=["engine", "scenario", "summary"])
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)
+
+
+class Pipeline:
+    """The main job on one scenario file (see the module docs).
+
+    Parameters
+    ----------
+    scenario
+        A checked :class:`~factions.scenario.Scenario`.
+    scenario_ids
+        Named scenarios to run (default: all).
+    engines
+        Engines to run (default: all registered; those whose needs the scenario does not
+        meet are skipped with the reason). Naming an engine makes it strict: if it cannot
+        run, the run stops with the reason.
+    options
+        ``{engine: {option: value}}``; giving options to an engine also makes it strict.
+    seed, replicas
+        Replica ``r`` uses seed ``seed + r``; ``replicas`` > 1 makes the claims'
+        probabilities shares of replicas.
+    posterior
+        ``"auto"`` (the calibration shipped with an embedded scenario, if it was fitted on
+        this very content), ``None`` / ``"none"``, a calibration directory, or a
+        :class:`~factions.run.posterior.Posterior`; replica ``r`` then takes its ``r``-th
+        parameter set.
+    workers, scheduler
+        Local Dask worker processes, or the address of a running scheduler.
+    local
+        Run the replicas in this process instead of on Dask.
+    """
+
+    def __init__(self, scenario: Scenario, scenario_ids: Sequence[str] | None = None,
+                 engines: Sequence[str] | None = None,
+                 options: Mapping[str, Mapping] | None = None, *, seed: int = 0,
+                 replicas: int = 1, posterior: Any = "auto", workers: int = 2,
+                 scheduler: str | None = None, local: bool = False):
+        if int(replicas) != replicas or replicas < 1:
+            raise EngineError(f"replicas must be a whole number >= 1, got {replicas}")
+        self.scenario = scenario
+        self.scenario_ids = list(scenario_ids) if scenario_ids else None
+        self.engine_names = list(engines) if engines else None
+        self.options = {k: dict(v) for k, v in (options or {}).items()}
+        self.seed, self.replicas = int(seed), int(replicas)
+        self.posterior, self.workers, self.scheduler = posterior, workers, scheduler
+        self.local = local
+        self.notes: list[str] = []
+
+    # -- 1. plan --------------------------------------------------------------------------
+    def plan(self) -> PipelinePlan:
+        """Check everything and decide what runs (see the module docs).
+
+        Raises
+        ------
+        ScenarioError
+            An unknown named scenario; observations or claims the engines cannot serve.
+        EngineError
+            An unknown engine or option, a bad option value, a dependency cycle, or a
+            strict engine whose needs the scenario does not meet.
+        """
+        sc = self.scenario
+        ids = self.scenario_ids or sc.scenario_ids()
+        for sid in ids:
+            sc.scenario_def(sid)  # raises ScenarioError naming the known ids
+        chosen, options, stoch = resolve_engines(self.engine_names, self.options)
+        problems = engine_problems(sc)
+        if problems:
+            raise ScenarioError(problems)
+        strict = set(self.engine_names or ()) | {e for e, o in options.items() if o}
+        skipped: dict[str, str] = {}
+        runnable = []
+        for e in chosen:
+            reasons = unmet_needs(e, sc, options.get(e.name))
+            if reasons and e.name in strict:
+                raise EngineError(f"engine {e.name!r} cannot run on this scenario: "
+                                  + "; ".join(reasons))
+            if reasons:
+                skipped[e.name] = "; ".join(reasons)
+            else:
+                runnable.append(e)
+        return PipelinePlan(ids, runnable, options, stoch, strict, skipped)
+
+    # -- 2.-5. run ------------------------------------------------------------------------
+    def run(self, out_dir: str | Path | None = None, progress=None) -> RunResults:
+        """Run the plan; write the report under ``out_dir`` if given.
+
+        ``progress`` (optional) receives ``start(total)``, ``task(engine, scenario, seed)``
+        for the primary pass and ``sweep(state)`` (a
+        :class:`~factions.run.sweep.SweepProgress`) for the ensemble.
+        """
+        plan = self.plan()
+        out = RunResults(self.scenario, plan.scenario_ids, self.seed, 1, plan.names)
+        out.skipped = [(e, sid, why) for e, why in plan.skipped.items()
+                       for sid in plan.scenario_ids]
+        seeds = replica_seeds(self.seed, self.replicas)
+        ensemble = self.replicas > 1 and any(plan.stochastic[e.name] for e in plan.engines)
+        in_process = seeds if (ensemble and self.local) else seeds[:1]
+        tasks = [(e, sid, s) for sid in plan.scenario_ids for e in plan.engines
+                 for s in (in_process if plan.stochastic[e.name] else in_process[:1])]
+        if progress is not None:
+            progress.start(len(tasks))
+        done: dict = {}
+        frames = []
+        for e, sid, s in tasks:
+            o = run_chain(e, plan.engines, self.scenario, sid, s, plan.options,
+                          strict=e.name in plan.strict, done=done,
+                          stochastic=plan.stochastic)
+            if o.ok:
+                out.results.append(o.result)
+                frames.append(_metric_frame(o.result, e.name, sid, s))
+            else:
+                out.skipped.append((e.name, sid, o.skipped))
+            if progress is not None:
+                progress.task(e.name, sid, s)
+        if frames:
+            out.metrics = pd.concat(frames, ignore_index=True)
+        if ensemble and not self.local:
+            self._ensemble(out, plan, out_dir, progress)
+        else:
+            out.replicas = len(in_process)
+            stoch = {n for n, v in plan.stochastic.items() if v}
+            out.claims = evaluate_claims(self.scenario,
+                                         _replica_frames(out.metrics, stoch, in_process))
+            if not ensemble:
+                out.ensemble_note = ("Every engine run is deterministic: one replica answers "
+                                     "the claims." if self.replicas > 1 else "")
+        out.claims = _flag_degenerate(out.claims, self.scenario, out.degenerate())
+        if out_dir is not None:
+            from factions.report.html import write_report
+
+            write_report(out, Path(out_dir))
+        return out
+
+    def _ensemble(self, out: RunResults, plan: PipelinePlan, out_dir, progress) -> None:
+        from factions.run.posterior import resolve_posterior, run_ensemble
+
+        post, note = resolve_posterior(self.posterior, self.scenario)
+        if note:
+            self.notes.append(note)
+        ens_dir = Path(out_dir or ".factions-ensemble") / "ensemble"
+        claims, metrics, ens = run_ensemble(
+            self.scenario, plan.scenario_ids, plan.names, self.seed, self.replicas,
+            plan.options, post, ens_dir, workers=self.workers, scheduler=self.scheduler,
+            progress=None if progress is None else progress.sweep, strict=plan.strict)
+        out.claims, out.metrics, out.replicas, out.posterior = claims, metrics, self.replicas, post
+        stochastic = [n for n in plan.names if plan.stochastic[n]]
+        where = f"scheduler {self.scheduler}" if self.scheduler else \
+            f"{self.workers} local Dask workers"
+        note = (f"Claims over {self.replicas} replicas (seeds {self.seed}.."
+                f"{self.seed + self.replicas - 1}) of the stochastic engines "
+                f"({', '.join(stochastic)}), run on {where}; results in {ens_dir}.")
+        if post is not None:
+            m = post.meta
+            note += (f" Each replica takes the next of {len(post.draws)} posterior parameter "
+                     f"sets of the calibration in {post.path} ({m.get('metric')} against "
+                     f"{m.get('observation')}, {m.get('method', 'ABC')}, hindcast Spearman "
+                     f"{m.get('spearman', float('nan')):.2f}) and its engine options "
+                     f"{post.options}.")
+        out.ensemble_note = note
+        out.ensemble_figures = _tornados(self.scenario, ens, plan.scenario_ids[0], stochastic)
+        if post is not None:  # the calibration behind the replicas: its hindcast and posterior
+            for name in ("hindcast", "posterior"):
+                png = Path(post.path) / f"{name}.png"
+                if png.exists():
+                    out.ensemble_figures[f"calibration {name} ({post.path})"] = png.read_bytes()
+
+
+def _metric_frame(res: EngineResult, engine: str, sid: str, seed: int) -> pd.DataFrame:
+    m = res.metrics()
+    if m.empty:
+        return pd.DataFrame(columns=METRICS_COLUMNS)
+    m = m.assign(engine=engine, scenario=sid, seed=seed,
+                 metric=engine + "." + m["metric"].astype(str))
+    return m[METRICS_COLUMNS]
+
+
+def _replica_frames(metrics: pd.DataFrame, stochastic: set[str],
+                    seeds: list[int]) -> list[pd.DataFrame]:
+    """Per replica seed: the stochastic engines' metrics of that seed + deterministic ones."""
+    if metrics.empty:
+        return [metrics]
+    is_stoch = metrics["engine"].isin(stochastic)
+    det = metrics[~is_stoch]
+    return [pd.concat([det, metrics[is_stoch & (metrics["seed"] == s)]], ignore_index=True)
+            for s in seeds]
+
+
+def _flag_degenerate(claims: pd.DataFrame, scenario: Scenario,
+                     degenerate: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """Add a ``flag`` column: why a claim's verdict rests on a degenerate result."""
+    if claims.empty:
+        return claims
+    bad = {(e, sid): why for e, sid, why in degenerate}
+    flags = []
+    for c in scenario.claims:
+        t = c.test
+        flag = ""
+        if t is not None and t.metric:
+            engine = t.metric.split(".", 1)[0]
+            for side in (t.lhs, t.rhs):
+                if side.scenario is not None and (engine, side.scenario) in bad:
+                    flag = (f"degenerate: {engine} on {side.scenario}: "
+                            f"{bad[(engine, side.scenario)]}")
+                    break
+        flags.append(flag)
+    claims = claims.copy()
+    if len(flags) == len(claims):
+        claims["flag"] = pd.Series(flags, index=claims.index, dtype=object)
+    return claims
+
+
+def _tornados(sc, ens, scenario_id: str, engines: list[str]) -> dict:
+    """Tornado charts of the claimed metrics of stochastic engines against the varied
+    (posterior) parameters, on the first scenario; none when nothing varied."""
+    from factions.report.compare import claim_metrics
+    from factions.run.summaries import sensitivity, tornado_chart
+
+    if not any(t.params for t in ens.plan.tasks):
+        return {}
+    metrics = [m for m in claim_metrics(sc) if m.split(".", 1)[0] in engines]
+    table = ens.ensemble()
+    sens = sensitivity(table[table["scenario"] == scenario_id], metrics=metrics)
+    figs = {}
+    for m in metrics:
+        if sens.loc[sens["metric"] == m, "spearman"].notna().any():
+            figs[f"sensitivity of {m} [{scenario_id}]"] = tornado_chart(sens, m, scenario_id)
+    return figs
