@@ -60,8 +60,9 @@ def console_views(engine: str, res) -> list[tuple[str, pd.DataFrame]]:
         views.append(("Ties under strain (predicted next breaks first)",
                       t["strained"][["a", "b", "sign", "weight", "strain"]].head(12)))
         p = t["power"]
-        views.append((f"Voting power at {month}", p[p["month"] == month][
-            ["party", "seats", "banzhaf", "shapley_shubik"]]))
+        if "month" in p:  # empty (no columns) when no actor holds seats
+            views.append((f"Voting power at {month}", p[p["month"] == month][
+                ["party", "seats", "banzhaf", "shapley_shubik"]]))
     elif engine == "bargain":
         o = t["outcomes"].pivot(index="issue", columns="model", values="outcome").reset_index()
         views.append(("Forecast outcome (0-100) by issue and model", o))
