@@ -68,3 +68,32 @@ def test_serve_has_no_host_option_and_refuses_a_bad_file(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"error: {bad}:4:10 meta.start: must be a month YYYY-MM, got '2007-13'"]
     assert not (tmp_path / "cache").exists()
+
+
+def test_factions_serve_answers_on_the_loopback_and_writes_nothing_in_place(tmp_path):
+    import os
+    import re
+    import subprocess
+    import sys
+    import urllib.request
+
+    work, home = tmp_path / "work", tmp_path / "home"
+    work.mkdir()
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
+    env.pop("XDG_CACHE_HOME", None)
+    proc = subprocess.Popen([sys.executable, "-m", "factions", "serve", str(SMALL), "--port", "0"],
+                            cwd=work, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/ \(cache: (.+)\)", line)
+        assert m, line
+        assert m.group(2) == str(home / ".cache" / "factions" / "dashboard")
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(f"http://127.0.0.1:{m.group(1)}/_dash-layout", timeout=30) as r:
+            layout = r.read().decode()
+        assert "small.yaml" in layout and '"id":"run"' in layout.replace(" ", "")
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    assert list(work.iterdir()) == []

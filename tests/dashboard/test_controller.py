@@ -53,7 +53,7 @@ def test_switching_a_shock_off_changes_the_claims_table(controller):
     first = c.respond(None, request())
     assert first.status == "3 named scenario(s) to run for this what-if: press Run"
     assert first.stale and first.poll_disabled
-    assert first.outputs()[0] is no_update and first.outputs()[1] is no_update  # kept
+    assert first.outputs()[0] is no_update and first.outputs()[-1] is no_update  # kept
 
     done = _run(c, request())
     assert done.status.startswith("done: 3 named scenario(s) run in ")
@@ -76,7 +76,9 @@ def test_switching_a_shock_off_changes_the_claims_table(controller):
     back = c.respond(None, request())  # answerable from the cache: no run
     assert back.status.startswith("answered from the cache in ")
     assert _rows(back.claims)["surge_more_troops"]["verdict"] == "holds"
-    assert back.outputs()[6] is no_update and not c.worker.busy  # no job started
+    assert back.outputs()[5] is no_update and not c.worker.busy  # no job started
+    assert c.plots(back.view) is back.plots  # the plots follow from the view store
+    assert c.plots("gone") is no_update
 
 
 def test_the_plots_show_the_what_if_and_the_file_as_written(controller):
@@ -94,7 +96,7 @@ def test_the_plots_show_the_what_if_and_the_file_as_written(controller):
 def test_a_bad_request_is_refused_with_one_line_per_problem(controller):
     r = controller.respond("run", request(shocks=["nope"], replicas=9))
     assert r.status == "not run: the request was refused"
-    assert r.outputs()[0] is no_update and r.outputs()[6] is no_update
+    assert r.outputs()[0] is no_update and r.outputs()[5] is no_update
     assert [p.split(":")[0] for p in r.problems] == ["shocks", "replicas"]
     assert not controller.worker.busy
 

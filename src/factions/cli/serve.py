@@ -23,4 +23,5 @@ def serve(file: Annotated[str | None, typer.Argument(
     from factions.dashboard import serve as run_server
 
     run_server(file, port, cache,
-               announce=lambda line: err.print(line, markup=False, highlight=False))
+               announce=lambda line: err.print(line, markup=False, highlight=False,
+                                             soft_wrap=True))

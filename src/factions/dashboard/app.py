@@ -60,9 +60,14 @@ def create_app(library: ScenarioLibrary | None = None, cache: SegmentCache | Non
 def make_server(app: Dash, port: int = 0):
     """A threaded WSGI server for ``app`` on 127.0.0.1 (``port`` 0: a free port); its
     ``port`` attribute says which. Call ``serve_forever()`` and ``shutdown()``."""
+    from werkzeug.serving import WSGIRequestHandler
     from werkzeug.serving import make_server as _make
 
-    return _make(HOST, int(port), app.server, threaded=True)
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, code="-", size="-"):  # no line per request (polls included)
+            pass
+
+    return _make(HOST, int(port), app.server, threaded=True, request_handler=Quiet)
 
 
 def serve(file: str | Path | None = None, port: int = 8050, cache_dir: str | Path | None = None,

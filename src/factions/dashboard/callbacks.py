@@ -39,13 +39,15 @@ class Response:
     poll_disabled: bool = True
     job: object = _KEEP
     stale: bool = False
+    view: object = _KEEP
 
     def outputs(self) -> tuple:
+        """The main callback's outputs; the plots follow through the ``view`` store (a
+        callback of their own, so that the table shows before the plots are drawn)."""
         keep = lambda v: no_update if v is _KEEP else v  # noqa: E731
-        return (keep(self.claims), keep(self.plots), self.status,
-                [html.Div(p) for p in self.problems], str(self.progress),
-                self.poll_disabled, keep(self.job),
-                "results stale" if self.stale else "results")
+        return (keep(self.claims), self.status, [html.Div(p) for p in self.problems],
+                str(self.progress), self.poll_disabled, keep(self.job),
+                "results stale" if self.stale else "results", keep(self.view))
 
 
 class Controller:
@@ -56,13 +58,13 @@ class Controller:
         self.library = library
         self.cache = cache
         self.worker = worker or RunWorker(cache)
-        self._views: OrderedDict[tuple, tuple] = OrderedDict()
+        self._views: OrderedDict[str, tuple] = OrderedDict()
         self._views_lock = threading.Lock()
 
     def view(self, spec):
-        """``(claims table, plots, skipped note)`` of ``spec`` from the cache, or ``None``
-        while a segment is missing; the last :data:`KEEP_VIEWS` are remembered."""
-        key = tuple(n.key for n in spec.needs())
+        """``(view key, claims table, plots, skipped note)`` of ``spec`` from the cache, or
+        ``None`` while a segment is missing; the last :data:`KEEP_VIEWS` are remembered."""
+        key = "-".join(n.key for n in spec.needs())
         with self._views_lock:
             if key in self._views:
                 self._views.move_to_end(key)
@@ -70,7 +72,7 @@ class Controller:
         ans = answer(spec, self.cache)
         if ans is None:
             return None
-        out = (claims_table(ans.claims), metric_figures(ans), self._skipped(ans))
+        out = (key, claims_table(ans.claims), metric_figures(ans), self._skipped(ans))
         with self._views_lock:
             self._views[key] = out
             while len(self._views) > KEEP_VIEWS:
@@ -87,6 +89,10 @@ class Controller:
         """React to a change (``trigger`` ``None``), a press of Run (``"run"``) or a poll
         of a running job (``"poll"``)."""
         running = self.worker.busy
+        job = self.worker.status(job_id) if trigger == "poll" else None
+        if job is not None and job.state == "running":  # progress only: nothing to plan
+            return Response(status=job.describe(), progress=round(job.fraction, 3),
+                            poll_disabled=False, stale=True)
         try:
             request = parse_request(self.library, payload)
             spec = plan_request(self.library.get(request.scenario), request)
@@ -98,12 +104,11 @@ class Controller:
         seen = self.view(spec)
         if seen is not None:
             ms = (time.perf_counter() - t0) * 1000
-            job = self.worker.status(job_id) if trigger == "poll" else None
             how = job.describe() if job is not None and job.state == "done" else \
                 f"answered from the cache in {ms:.0f} ms"
-            table, plots, skipped = seen
+            key, table, plots, skipped = seen
             return Response(table, plots, status=how + skipped, progress=1.0,
-                            poll_disabled=not running)
+                            poll_disabled=not running, view=key)
         missing = len(spec.missing(self.cache))
         if trigger == "run":
             try:
@@ -113,10 +118,6 @@ class Controller:
                                 stale=True)
             return Response(status=job.describe(), poll_disabled=False, job=job.id, stale=True)
         if trigger == "poll":
-            job = self.worker.status(job_id)
-            if job is not None and job.state == "running":
-                return Response(status=job.describe(), progress=round(job.fraction, 3),
-                                poll_disabled=False, stale=True)
             if job is not None and job.state == "failed":
                 return Response(status="run failed", problems=[job.error],
                                 poll_disabled=not running, stale=True)
@@ -128,6 +129,12 @@ class Controller:
         if not ans.skipped:
             return ""
         return " · skipped: " + "; ".join(f"{e} ({why})" for e, why in ans.skipped.items())
+
+    def plots(self, view):
+        """The plots of a view shown by the main callback (``no_update`` once forgotten)."""
+        with self._views_lock:
+            seen = self._views.get(view) if isinstance(view, str) else None
+        return no_update if seen is None else seen[2]
 
     def controls(self, key):
         """Outputs of the scenario callback."""
@@ -173,10 +180,15 @@ def register(app, c: Controller) -> None:
     def _reset(_, key, ids):
         return c.file_values(key, ids)
 
-    @app.callback(Output("claims", "children"), Output("plots", "children"),
+    @app.callback(Output("plots", "children"), Input("view", "data"))
+    def _plots(view):
+        return c.plots(view)
+
+    @app.callback(Output("claims", "children"),
                   Output("status", "children"), Output("problems", "children"),
                   Output("progress", "value"), Output("poll", "disabled"),
                   Output("job", "data"), Output("results", "className"),
+                  Output("view", "data"),
                   Input("shocks", "value"), Input("start", "value"), Input(slider, "value"),
                   Input("replicas", "value"), Input("run", "n_clicks"),
                   Input("poll", "n_intervals"),

@@ -68,7 +68,7 @@ def page(library: ScenarioLibrary) -> html.Div:
         dcc.Dropdown(id="start", clearable=False),
         html.H3("Shocks"),
         dcc.Checklist(id="shocks", options=[], value=[], className="shocks",
-                      labelClassName="shock"),
+                      labelClassName="shock", labelStyle={"display": "flex"}),
         html.H3("Inputs"),
         html.Div(id="inputs"),
         html.Button("Reset inputs", id="reset", n_clicks=0, className="secondary"),
@@ -93,5 +93,6 @@ def page(library: ScenarioLibrary) -> html.Div:
                             "next to their verdicts on the file as written.")]),
         html.Div([left, right], className="columns"),
         dcc.Store(id="job"),
+        dcc.Store(id="view"),
         dcc.Interval(id="poll", interval=POLL_MS, disabled=True),
     ], className="page")
