@@ -73,6 +73,10 @@ def test_switching_a_shock_off_changes_the_claims_table(controller):
     assert rows["surge_more_troops"]["cells"][-3:-1] == ["fails", "holds"]  # what-if, as written
     assert not rows["deaths_fell"]["changed"]
 
+    moved = c.respond(None, request(inputs={"populations.group_b.legitimacy": 0.9}))
+    # a moved input changes every scenario of the what-if (what_if, no_surge), not the file
+    assert moved.status == "2 named scenario(s) to run for this what-if: press Run"
+
     back = c.respond(None, request())  # answerable from the cache: no run
     assert back.status.startswith("answered from the cache in ")
     assert _rows(back.claims)["surge_more_troops"]["verdict"] == "holds"
