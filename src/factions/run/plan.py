@@ -79,8 +79,11 @@ def _canonical(obj) -> str:
 
 
 def scenario_digest(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's validated content (not of its file name)."""
-    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+    """SHA-256 of the scenario's validated content (not of its file name).
+
+    Fields left empty (``None``) are not part of it, so that a new optional field of the
+    format does not change the digest of files that do not use it."""
+    return hashlib.sha256(scenario.model_dump_json(exclude_none=True).encode()).hexdigest()
 
 
 def task_key(digest: str, engine: str, scenario_id: str, params: Mapping, seed: int | None,
