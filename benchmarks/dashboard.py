@@ -83,7 +83,7 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1440, "height": 1080})
             page.goto(url)
             box = page.locator(f'#shocks input[value="{shock}"]')
-            box.wait_for()
+            page.wait_for_selector(f'#shocks input[value="{shock}"]:checked')
             page.wait_for_selector("#status:has-text('press Run'), "
                                    "#status:has-text('answered from the cache')")
             t0 = time.perf_counter()

@@ -27,8 +27,9 @@ def test_switching_a_shock_off_changes_the_claims_table(browser, tmp_path):
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(url)
         surge = page.locator('#shocks input[value="surge"]')
-        surge.wait_for()
-        assert surge.is_checked()
+        # the starting scenario's shocks are switched on once the page has settled
+        page.wait_for_selector('#shocks input[value="surge"]:checked')
+        assert not page.locator('#shocks input[value="break"]').is_checked()
         page.wait_for_selector("#status:has-text('press Run')")
         page.click("#run")
         row = 'tr[data-claim="surge_more_troops"]'
