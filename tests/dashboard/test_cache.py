@@ -67,3 +67,32 @@ def test_a_damaged_entry_is_a_miss(tmp_path):
     SegmentCache(tmp_path).put(key, _seg())
     (tmp_path / f"{key}.parquet").write_bytes(b"not parquet")
     assert SegmentCache(tmp_path).get(key) is None
+
+
+def test_claims_over_segments_take_one_replica_per_seed_of_the_stochastic_engines():
+    from factions.dashboard.segments import combine_claims
+    from factions.scenario import parse_scenario
+
+    text = SMALL.read_text().replace("metric: digest.forces.occ_troops", "metric: ground.deaths")
+    sc = parse_scenario(text)
+
+    def seg(sid, rows):
+        m = pd.DataFrame([{"engine": "ground", "scenario": sid, "seed": s,
+                           "metric": "ground.deaths", "month": "2007-07", "value": v}
+                          for s, v in rows])
+        return Segment(sid, m)
+
+    hist = seg("historical", [(0, 10.0), (1, 0.0)])  # holds with seed 0, fails with seed 1
+    base = seg("no_surge", [(0, 5.0), (1, 5.0)])
+    two = combine_claims(sc, [hist, base], {}, seed=0, replicas=2).set_index("claim")
+    assert two.loc["surge_more_troops", "p_holds"] == 0.5
+    assert two.loc["surge_more_troops", "verdict"] == "uncertain"
+    assert two.loc["surge_more_troops", "replicas"] == 2
+    one = combine_claims(sc, [hist, base], {}, seed=0, replicas=1).set_index("claim")
+    assert one.loc["surge_more_troops", "p_holds"] == 1.0
+    other_seed = combine_claims(sc, [seg("historical", [(1, 0.0)]), seg("no_surge", [(1, 5.0)])],
+                                {}, seed=1, replicas=1).set_index("claim")
+    assert other_seed.loc["surge_more_troops", "p_holds"] == 0.0
+    degenerate = Segment("historical", hist.metrics, degenerate=[("ground", "historical", "flat")])
+    flagged = combine_claims(sc, [degenerate, base], {}, 0, 1).set_index("claim")
+    assert flagged.loc["surge_more_troops", "flag"] == "degenerate: ground on historical: flat"
