@@ -145,9 +145,13 @@ def run(file: FileArg = None,
                           help="engine to run (repeatable; default: all)")] = None,
         out_dir: Annotated[Path, typer.Option("--out", "-o", help="report directory")] = Path("report"),
         seed: Annotated[int, typer.Option(help="random seed (recorded in the results)")] = 0,
-        replicas: Annotated[int, typer.Option(
-            help="replicas of the stochastic engines for the claims' probabilities "
-                 "(run on Dask when > 1)", min=1)] = 10,
+        draws: Annotated[int, typer.Option(
+            "--draws", "--replicas",
+            help="draws for the claims' probabilities: each a seed of the stochastic engines "
+                 "and a joint sample of the uncertain inputs (run on Dask when > 1)",
+            min=1)] = 100,
+        fixed_inputs: Annotated[bool, typer.Option(
+            "--fixed-inputs", help="draw seeds only, keep every input at its value")] = False,
         workers: Annotated[int, typer.Option(help="local Dask worker processes", min=1)] = 2,
         scheduler: Annotated[str | None, typer.Option(
             help="address of a running Dask scheduler (instead of local workers)")] = None,
@@ -166,8 +170,8 @@ def run(file: FileArg = None,
 
     sc = _load(file)
     pipe = Pipeline(sc, scenario, engine, _parse_options(option), seed=seed,
-                    replicas=replicas, posterior=posterior or "auto", workers=workers,
-                    scheduler=scheduler)
+                    replicas=draws, posterior=posterior or "auto", workers=workers,
+                    scheduler=scheduler, vary_inputs=not fixed_inputs)
     with RunProgress(quiet=as_json) as progress:
         res = pipe.run(out_dir, progress=progress)
     for note in pipe.notes:

@@ -98,8 +98,9 @@ def _claims_tally(claims: pd.DataFrame) -> str:
         return ""
     first = claims["verdict"].astype(str).str.split(r"[ :]", n=1, regex=True).str[0]
     counts = first.value_counts()
-    order = ["holds", "fails", "uncertain", "not", "untestable"]
-    label = {"holds": "hold", "fails": "fail", "not": "not tested"}
+    order = ["holds", "fails", "uncertain", "encoded", "not", "untestable"]
+    label = {"holds": "hold", "fails": "fail", "not": "not tested",
+             "encoded": "encoded (hold or fail by construction)"}
     items = [f"<b>{counts[k]}</b> {label.get(k, k)}" for k in order if k in counts]
     return f"<p>{len(claims)} claims: " + " · ".join(items) + "</p>"
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 __all__ = ["ENGINE", "shapley_values", "decompose_replica", "decomposition_metrics",
            "with_decomposition", "decomposition_summary", "decomposition_figure",
-           "decomposition_figures"]
+           "decomposition_figures", "needed_metrics", "source_engine"]
 
 from itertools import combinations
 from math import factorial
@@ -217,3 +217,25 @@ def decomposition_figures(scenario, metrics: pd.DataFrame) -> dict:
     n = int(summary["replicas"].max())
     return {f"decomposition of {spec.metric}, {spec.window[0]}..{spec.window[1]} "
             f"({n} replicas)": decomposition_figure(scenario, summary)}
+
+
+def needed_metrics(scenario) -> list[str]:
+    """The engine metrics the decomposition reads (its metric and, per region, its
+    regional form), so that an ensemble that keeps only claimed metrics keeps these."""
+    spec = scenario.decomposition
+    if spec is None:
+        return []
+    engine, _, name = spec.metric.partition(".")
+    out = [spec.metric]
+    if spec.regions:
+        out += [f"{engine}.region_{name}.{r.id}" for r in scenario.regions]
+    return out
+
+
+def source_engine(metric: str, scenario) -> str:
+    """The engine whose runs a metric comes from: the decomposition's metric's engine for
+    ``decompose.*``, else the metric's own prefix."""
+    head = metric.split(".", 1)[0]
+    if head == ENGINE and scenario.decomposition is not None:
+        return scenario.decomposition.metric.split(".", 1)[0]
+    return head

@@ -33,6 +33,7 @@ from factions.engines.align.graph import (
 )
 from factions.engines.align.heuristic import HeuristicResult, frustration_heuristic
 from factions.engines.align.kblocs import BlocResult, k_blocs
+from factions.engines.align.null import align_null
 from factions.engines.align.parliament import power_table, read_seats_csv
 from factions.engines.align.power import (
     banzhaf,
@@ -91,6 +92,8 @@ register(
         options=OPTIONS,
         needs=(Need.section("relations", "alignment is read from the ties between actors"),),
         metrics=align_metrics,
+        reads=("relations.", "actors."),
+        null=align_null,
         order=20,
         stochastic=False,
     )
