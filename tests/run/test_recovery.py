@@ -82,6 +82,12 @@ def test_known_effect_is_recovered(synthetic, client, tmp_path):
     assert set(abc.hindcasts["target"]) == {"highlands_deaths", "coast_deaths", "total"}
     assert {t.metric for t in abc.targets} == {"ground.region_deaths.highlands",
                                                "ground.region_deaths.coast"}
+    # each accepted run is shown at the level the distance fitted: its total over the
+    # fitted months and both regions is the observed total
+    mem = abc.members[abc.members["target"] != "total"]
+    observed = sum(t.observed.sum() for t in abc.targets)
+    per_run = mem.groupby("run")["value"].sum()
+    assert np.allclose(per_run, observed, rtol=1e-9)
 
 
 def test_held_out_months_never_enter_the_fit(synthetic, client, tmp_path):

@@ -4,7 +4,8 @@ With a posterior: its summary (prior and posterior of each parameter) and, when 
 calibration held months out, its validation table (CRPS and MAE of the forecast against
 naive baselines, :mod:`factions.run.validate`). With a ``decomposition`` section: the
 median and 90 % interval over the replicas of every mechanism's share of the decline
-(:mod:`factions.run.decompose`).
+(:mod:`factions.run.decompose`; the pairwise ``excess`` metrics, differences of two
+shares, are left to the claims).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def calibration_tables(run) -> dict[str, pd.DataFrame]:
     if sc.decomposition is not None and not run.metrics.empty and "seed" in run.metrics:
         frames = [g for _, g in run.metrics[run.metrics["seed"].notna()].groupby("seed")]
         summary = decomposition_summary(with_decomposition(sc, frames))
+        summary = summary[~summary["metric"].str.startswith("decompose.excess.")]
         if not summary.empty:
             spec = sc.decomposition
             out[f"Decomposition of {spec.metric} over {spec.window[0]}..{spec.window[1]} "

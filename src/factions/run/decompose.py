@@ -45,8 +45,32 @@ ENGINE = "decompose"
 
 
 def shapley_values(value, players) -> dict:
-    """Shapley values of ``players`` for the game ``value(frozenset) -> float`` (with
-    ``value(∅)`` the reference)."""
+    """Shapley values of ``players`` for the game ``value(frozenset) -> float``.
+
+    Parameters
+    ----------
+    value : callable
+        ``value(S)`` for every subset ``S`` of the players (``value(∅)`` the reference).
+    players : iterable
+        The players (here: mechanisms).
+
+    Returns
+    -------
+    dict
+        ``{player: φ}`` with ``φ_p = Σ_{S ⊆ N∖{p}} |S|! (n−|S|−1)! / n! (v(S ∪ {p}) −
+        v(S))`` (Shapley 1953, the value's formula); ``Σ φ = v(N) − v(∅)``.
+
+    Examples
+    --------
+    >>> phi = shapley_values(lambda s: 10.0 * ({"a", "b"} <= s), ["a", "b"])
+    >>> phi["a"], phi["b"]
+    (5.0, 5.0)
+
+    Notes
+    -----
+    Cost: ``n 2^(n-1)`` evaluations of ``value`` (the decomposition's are table look-ups;
+    its mechanisms are at most 6).
+    """
     players = list(players)
     n = len(players)
     out = {}

@@ -2,7 +2,8 @@
 
 Each accepted run is first brought to the data's level (one factor per run, from the
 fitted months only: the observed mean over the simulated mean with the ``shape``
-distance, the observed total over the simulated total with ``scaled_log``), then the
+distance, the observed total over the simulated total with ``scaled_log`` and
+``scaled_sqrt``), then the
 weighted 5 %, 50 % and 95 % quantiles are taken month by month, for every target and —
 with several targets — for their sum (``total``). Months after ``fit_until`` are shown
 (``fitted`` false) but never used for a factor or a correlation.
@@ -39,9 +40,10 @@ def _months(observed: pd.Series, window) -> pd.Index:
 
 def _run_scale(series: dict, targets: list[Target], fit, distance: str) -> float:
     """The level a run is brought to before it is shown against the data: with ``shape``
-    its mean over the fitted months becomes the observed mean, with ``scaled_log`` its
-    total the observed total; else 1."""
-    if distance == "scaled_log":
+    its mean over the fitted months becomes the observed mean, with ``scaled_log`` or
+    ``scaled_sqrt`` its total the observed total (the factor those distances fit); else
+    1."""
+    if distance in ("scaled_log", "scaled_sqrt"):
         return run_factor(series, targets, fit)
     if distance != "shape":
         return 1.0
