@@ -77,3 +77,15 @@ def test_metrics_are_declared_only_with_usable_regions(sc):
     bare = sc.model_copy(update={"regions": []})
     assert not uses_regions(bare, "auto")
     assert not any(m.startswith("region_") for m in ground_metrics(bare))
+
+
+def test_null_model_runs_on_the_regions_too(sc):
+    from factions.engines.ground.null import ground_null
+
+    null = ground_null(sc, "what_happened", FAST).set_index(["metric", "month"])["value"]
+    month = "2011-09"
+    parts = (0.45 * null[("region_deaths.highlands", month)]
+             + 0.55 * null[("region_deaths.coast", month)])
+    assert null[("deaths", month)] == pytest.approx(parts)
+    national = ground_null(sc, "what_happened", {**FAST, "regions": "off"})
+    assert not national["metric"].str.startswith("region_").any()
