@@ -132,13 +132,11 @@ def balance_dynamics(graph, model: str = "continuous", *, fixed=None,
     pairs = np.ones((st.n, st.n), dtype=bool) if model in _DENSE else st.present
     rec = Recorder(st.nodes, pairs, opts["record_every"])
     out = _RUNNERS[model](st, opts, rng, rec)
-    traj, summary = rec.frames()
+    blocs = balanced_labels(out.matrix)
+    balanced = blocs is not None
     if model == "landscape":
         blocs = np.asarray(out.extra["coalitions"], dtype=np.int64)
         blocs = blocs if blocs.size == 0 or blocs[0] == 0 else 1 - blocs
-    else:
-        blocs = balanced_labels(out.matrix)
-    balanced = balanced_labels(out.matrix) is not None
     if blocs is None:
         blocs = _heuristic_blocs(st.nodes, out.matrix, rng)
     return DynamicsResult(
@@ -146,7 +144,7 @@ def balance_dynamics(graph, model: str = "continuous", *, fixed=None,
         seed=None if isinstance(seed, np.random.Generator) else int(seed),
         status=out.status, converged=out.converged, steps=out.steps, time=out.time,
         initial=st.weights, matrix=out.matrix, present=st.present, fixed=st.fixed,
-        blocs=blocs, balanced=balanced, trajectory=traj, summary=summary, extra=out.extra)
+        blocs=blocs, balanced=balanced, extra=out.extra, recorder=rec)
 
 
 def _public(opts: dict) -> dict:

@@ -49,13 +49,14 @@ class DynamicsResult:
         best two-bloc partition found by :func:`~factions.engines.align.frustration_heuristic`.
     balanced : bool
         Whether the final sign pattern is structurally balanced.
-    trajectory : pandas.DataFrame
-        Tidy ties over time: ``step, time, a, b, weight`` (every tie at recorded steps).
-    summary : pandas.DataFrame
-        One row per recorded step: ``step, time, balanced, imbalanced_triads,
-        negative_ties`` (and ``energy`` for the landscape model).
     extra : dict
         Model-specific numbers (e.g. blow-up time and dominant eigenvalue).
+    trajectory : pandas.DataFrame
+        (property) Tidy ties over time: ``step, time, a, b, weight`` (every tie at the
+        recorded steps).
+    summary : pandas.DataFrame
+        (property) One row per recorded step: ``step, time, balanced, imbalanced_triads,
+        negative_ties`` (and ``energy`` for the landscape model).
     """
 
     model: str
@@ -72,9 +73,23 @@ class DynamicsResult:
     fixed: np.ndarray
     blocs: np.ndarray
     balanced: bool
-    trajectory: pd.DataFrame
-    summary: pd.DataFrame
     extra: dict = field(default_factory=dict)
+    recorder: Recorder | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def trajectory(self) -> pd.DataFrame:
+        return self._frames()[0]
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        return self._frames()[1]
+
+    def _frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        cache = self.__dict__.get("_frames_cache")
+        if cache is None:
+            cache = self.recorder.frames()
+            object.__setattr__(self, "_frames_cache", cache)
+        return cache
 
     def partition(self) -> dict[Hashable, int]:
         """``{actor: bloc}`` at the end."""
