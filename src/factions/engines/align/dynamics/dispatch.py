@@ -103,9 +103,11 @@ def balance_dynamics(graph, model: str = "continuous", *, fixed=None,
       alignment, ``+|p_ij|`` for actors in the same coalition, ``-|p_ij|`` across.
     * **Ties that evolve.** The continuous models evolve every pair (absent ties start at
       0 and fill in); the triad and landscape models act on the given ties only.
-    * **Blocs** are the exact 2-colouring of a balanced end state, otherwise the best
-      two-bloc partition found by :func:`~factions.engines.align.frustration_heuristic`
-      (landscape: the coalitions).
+    * **Blocs** are the exact 2-colouring of a balanced end state; otherwise, for the
+      continuous models, the signs of the dominant eigenvector of the end state (the split
+      dX/dt = X^2 would reach from there), for the triad models the best two-bloc partition
+      found by :func:`~factions.engines.align.frustration_heuristic`; for the landscape
+      model, the coalitions.
 
     Symmetries (tested): relabelling actors commutes with every model (exactly for the
     deterministic ones, in distribution for the stochastic ones). Switching, ``X -> D X D``
@@ -138,7 +140,8 @@ def balance_dynamics(graph, model: str = "continuous", *, fixed=None,
         blocs = np.asarray(out.extra["coalitions"], dtype=np.int64)
         blocs = blocs if blocs.size == 0 or blocs[0] == 0 else 1 - blocs
     if blocs is None:
-        blocs = _heuristic_blocs(st.nodes, out.matrix, rng)
+        blocs = _spectral_blocs(out.matrix) if model in _DENSE else \
+            _heuristic_blocs(st.nodes, out.matrix, rng)
     return DynamicsResult(
         model=model, nodes=st.nodes, params=_public(opts),
         seed=None if isinstance(seed, np.random.Generator) else int(seed),
@@ -149,6 +152,13 @@ def balance_dynamics(graph, model: str = "continuous", *, fixed=None,
 
 def _public(opts: dict) -> dict:
     return {k: (v if not isinstance(v, np.ndarray) else v.tolist()) for k, v in opts.items()}
+
+
+def _spectral_blocs(matrix: np.ndarray) -> np.ndarray:
+    """Signs of the dominant eigenvector: the split dX/dt = X^2 would reach from here."""
+    _, vec = np.linalg.eigh(matrix)
+    labels = (vec[:, -1] < 0).astype(np.int64)
+    return labels if labels.size == 0 or labels[0] == 0 else 1 - labels
 
 
 def _heuristic_blocs(nodes, matrix: np.ndarray, rng: np.random.Generator) -> np.ndarray:

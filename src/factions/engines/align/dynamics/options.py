@@ -140,7 +140,8 @@ MODELS: dict[str, ModelSpec] = {
             "continuous", "dX/dt = X^2 (continuous-time structural balance)",
             "Marvel, Kleinberg, Kleinberg & Strogatz (2011), PNAS 108:1771-1776",
             _common(0.05) + (
-                Param("tol", float, 1e-6, "relative precision of the split time (bisection)",
+                Param("tol", float, 1e-6, "relative precision of the time between the split "
+                      "and the blow-up (bisection on its logarithm)",
                       low=0.0, high=0.1, low_open=True),
             ), 0.05, False),
         ModelSpec(

@@ -37,6 +37,18 @@ def _imbalanced(s, n):
                if s[i][j] * s[j][k] * s[i][k] < 0)
 
 
+def _reverse(s, n, a, b):
+    """Reverse tie a-b; return the change in the number of imbalanced triads (the n - 2
+    triads through a-b change their balance, no other does)."""
+    before = sum(1 for c in range(n) if c not in (a, b) and s[a][b] * s[a][c] * s[c][b] < 0)
+    s[a][b] = s[b][a] = -s[a][b]
+    return (n - 2 - before) - before
+
+
+def _random_triad(n, rng):
+    return sorted(rng.choice(n, size=3, replace=False).tolist())
+
+
 def ltd_python(signs: np.ndarray, p: float, rng: np.random.Generator,
                max_time: float = 1e4) -> tuple[np.ndarray, float]:
     """Local triad dynamics on a complete graph, event by event: pick a random triad; if
@@ -50,7 +62,7 @@ def ltd_python(signs: np.ndarray, p: float, rng: np.random.Generator,
     picks = 0
     while bad > 0 and picks < max_time * m:
         picks += 1
-        i, j, k = sorted(rng.choice(n, size=3, replace=False).tolist())
+        i, j, k = _random_triad(n, rng)
         ties = [(i, j), (i, k), (j, k)]
         neg = [t for t in ties if s[t[0]][t[1]] < 0]
         if len(neg) % 2 == 0:
@@ -63,34 +75,39 @@ def ltd_python(signs: np.ndarray, p: float, rng: np.random.Generator,
                 a, b = pos[int(rng.integers(0, 2))]
         else:
             a, b = neg[int(rng.integers(0, 3))]
-        s[a][b] = s[b][a] = -s[a][b]
-        bad = _imbalanced(s, n)
+        bad += _reverse(s, n, a, b)
     return np.array(s, dtype=float), picks / m
 
 
 def ctd_python(signs: np.ndarray, rng: np.random.Generator,
                max_time: float = 1e4) -> tuple[np.ndarray, float, bool]:
     """Constrained triad dynamics on a complete graph, event by event: pick a random
-    imbalanced triad and one of its ties; reverse it if that lowers the number of
-    imbalanced triads, with probability 1/2 if it leaves it unchanged. Time advances by 1/M
-    per event. Returns final signs, time and whether the state is jammed."""
+    imbalanced triad (uniform, by drawing triads until one is imbalanced) and one of its
+    ties; reverse it if that lowers the number of imbalanced triads, with probability 1/2 if
+    it leaves it unchanged. Time advances by 1/M per event. Returns final signs, time (of
+    the last reversal when jammed) and whether the state is jammed."""
     n = signs.shape[0]
     s = _signs(signs)
     m = n * (n - 1) // 2
-    events = 0
-    while events < max_time * m:
-        bad = [t for t in itertools.combinations(range(n), 3)
-               if s[t[0]][t[1]] * s[t[1]][t[2]] * s[t[0]][t[2]] < 0]
-        if not bad:
-            return np.array(s, dtype=float), events / m, False
-        if _jammed(s, n):
-            return np.array(s, dtype=float), events / m, True
+    bad = _imbalanced(s, n)
+    events = last = refused = 0
+    while bad > 0 and events < max_time * m:
+        if refused >= max(16, 3 * bad):
+            if _jammed(s, n):
+                return np.array(s, dtype=float), last / m, True
+            refused = 0
+        while True:
+            i, j, k = _random_triad(n, rng)
+            if s[i][j] * s[j][k] * s[i][k] < 0:
+                break
         events += 1
-        i, j, k = bad[int(rng.integers(0, len(bad)))]
         a, b = [(i, j), (i, k), (j, k)][int(rng.integers(0, 3))]
         delta = s[a][b] * sum(s[a][c] * s[c][b] for c in range(n) if c not in (a, b))
         if delta < 0 or (delta == 0 and rng.random() < 0.5):
-            s[a][b] = s[b][a] = -s[a][b]
+            bad += _reverse(s, n, a, b)
+            last, refused = events, 0
+        else:
+            refused += 1
     return np.array(s, dtype=float), events / m, False
 
 

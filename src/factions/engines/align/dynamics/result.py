@@ -45,8 +45,10 @@ class DynamicsResult:
     present, fixed : ndarray of bool, shape (n, n)
         Ties the model evolves over; ties held fixed.
     blocs : ndarray of int64
-        Bloc of each actor at the end: the exact 2-colouring when balanced, otherwise the
-        best two-bloc partition found by :func:`~factions.engines.align.frustration_heuristic`.
+        Bloc of each actor at the end: the exact 2-colouring when balanced; otherwise the
+        signs of the dominant eigenvector (continuous models), the best two-bloc partition
+        found by :func:`~factions.engines.align.frustration_heuristic` (triad models), the
+        coalitions (landscape).
     balanced : bool
         Whether the final sign pattern is structurally balanced.
     extra : dict
@@ -159,8 +161,9 @@ class Recorder:
         self._last = step
         values = weights[self.i, self.j].copy()
         self.rows.append((step, float(time), values))
-        if imbalanced is None:
-            imbalanced = imbalanced_triangles(weights, _pairs_matrix(self, weights.shape[0]))
+        if imbalanced is None:  # a balanced pattern has none; else count (O(n^3))
+            imbalanced = 0 if balanced else imbalanced_triangles(
+                weights, _pairs_matrix(self, weights.shape[0]))
         self.summ.append({"step": step, "time": float(time), "balanced": bool(balanced),
                           "imbalanced_triads": int(imbalanced),
                           "negative_ties": int((values < 0).sum()), **more})

@@ -1,11 +1,52 @@
 """Local and constrained triad dynamics (Antal, Krapivsky & Redner 2005), numba kernels.
 
-Time is counted as in the paper: one unit is ``M`` update events, ``M`` the number of ties.
-Local triad dynamics (LTD) picks a triangle uniformly at random among all ``T``; the kernel
-skips the picks that land on balanced triangles in one draw (their number before the next
-imbalanced pick is geometric with success ``n_imbalanced / T``), which leaves the process
-and its clock unchanged in distribution. Constrained triad dynamics (CTD) picks an
-imbalanced triangle, then one of its ties, each update.
+Model [1]_: ties ``s_ij = +-1``; a triad is imbalanced when ``s_ij s_jk s_ik = -1`` (type
+Delta_1: one negative tie, or Delta_3: three).
+
+* Local triad dynamics (LTD): pick a triad at random; if imbalanced, balance it: a Delta_1
+  becomes Delta_0 (its negative tie turns positive) with probability ``p`` and Delta_2 (one
+  of its two positive ties turns negative) with probability ``1 - p``; a Delta_3 becomes
+  Delta_2 (one of its negative ties turns positive).
+* Constrained triad dynamics (CTD): pick an imbalanced triad and one of its ties at random;
+  reverse the tie if that lowers the total number of imbalanced triads, with probability
+  1/2 if it leaves it unchanged, never if it raises it.
+
+Time: one unit is ``M`` update events, ``M`` the number of ties.
+
+What the paper states (abstract of [1]_): "an infinite network undergoes a dynamic phase
+transition from a steady state to 'paradise' -- all links are friendly -- as the propensity
+p for friendly links in an update event passes through 1/2. A finite network always falls
+into a socially-balanced absorbing state where no imbalanced triads remain. If the
+additional constraint that the number of imbalanced triads in the network does not
+increase in an update is imposed, then the network quickly reaches a balanced final state."
+As summarised by later work (Chatterjee et al. 2022, arXiv:2210.02394) [1]_ show that for
+p < 1/2 the expected time to balance grows exponentially with the size and that CTD was
+claimed to reach balance in a time logarithmic in N, while jammed states (imbalanced, yet
+every reversal adds imbalanced triads) can stop it. The paper's body could not be read here;
+its stationary density below is the fixed point of the mean-field rate equation for the
+friendly density, ``d rho/dt = 3 rho^2 (1 - rho)(2p - 1) + (1 - rho)^3`` (our derivation
+from the rules, for uncorrelated ties): ``rho_inf = 1 / (sqrt(3 (1 - 2p)) + 1)`` for
+``p <= 1/2``, 1 above.
+
+What the tests check (``tests/engines/align/test_dynamics_triads.py``): the kernels against
+the exact Markov chain over all 2^M states (K_4 LTD, K_5 CTD: absorption probabilities and
+mean time); the LTD quasi-stationary density on K_48 within 0.01 of ``rho_inf`` (p = 0,
+0.2, 0.4); for p = 3/4 paradise in every run and a mean time growing like ln N; on K_9 the
+fate flips from two cliques (p = 0.3) to paradise (p = 0.7); CTD ends balanced or jammed,
+in a time growing slower than N^(1/2); a jammed end state is a strict local minimum.
+
+Implementation. LTD picks a triangle uniformly among all ``T``; the kernel skips the picks
+that land on balanced triangles in one draw (their number before the next imbalanced pick
+is geometric with success ``n_imbalanced / T``), which leaves the process and its clock
+unchanged in distribution. On a general graph the triads are its triangles. Fixed ties and
+moves refused by inertia are update events in which nothing changes. A CTD run stops as
+``jammed`` when no allowed move remains (checked exactly after ``3 n_imbalanced``
+consecutive refusals).
+
+References
+----------
+.. [1] Antal, T., Krapivsky, P. L., & Redner, S. (2005). Dynamics of social balance on
+   networks. Phys. Rev. E 72, 036121.
 """
 
 from __future__ import annotations
@@ -166,11 +207,71 @@ def _run(st: DynamicsState, opts: dict, rng: np.random.Generator, rec: Recorder,
 
 def run_local_triad(st: DynamicsState, opts: dict, rng: np.random.Generator,
                     rec: Recorder) -> Outcome:
-    """Local triad dynamics; see :func:`~.balance_dynamics`."""
+    """Local triad dynamics (LTD) on the ties of ``st``.
+
+    Parameters
+    ----------
+    st : DynamicsState
+        Validated start; only the sign of a tie evolves, its strength is kept.
+    opts : dict
+        Validated options (``p`` and the common ones).
+    rng : numpy.random.Generator
+        All the randomness (passed into the numba kernel).
+    rec : Recorder
+        Trajectory recorder.
+
+    Returns
+    -------
+    Outcome
+        ``status='balanced'`` when no imbalanced triangle remains; ``extra``:
+        ``balance_time``, ``imbalanced_triads``, ``updates``, ``ties``, ``triangles``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from factions.engines.align import balance_dynamics
+    >>> x = -np.ones((5, 5)) + np.eye(5)
+    >>> balance_dynamics(x, "local_triad", p=0.9, seed=0).balanced
+    True
+
+    Notes
+    -----
+    Cost: O(m n) to list triangles (O(T) memory), O(triangles through a tie) per reversal.
+    """
     return _run(st, opts, rng, rec, constrained=False)
 
 
 def run_constrained_triad(st: DynamicsState, opts: dict, rng: np.random.Generator,
                           rec: Recorder) -> Outcome:
-    """Constrained triad dynamics; see :func:`~.balance_dynamics`."""
+    """Constrained triad dynamics (CTD) on the ties of ``st``.
+
+    Parameters
+    ----------
+    st : DynamicsState
+        Validated start; only the sign of a tie evolves, its strength is kept.
+    opts : dict
+        Validated options (the common ones).
+    rng : numpy.random.Generator
+        All the randomness (passed into the numba kernel).
+    rec : Recorder
+        Trajectory recorder.
+
+    Returns
+    -------
+    Outcome
+        ``status`` ``'balanced'`` or ``'jammed'`` (``extra['jam_time']``: time of the last
+        reversal) when it can no longer change.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from factions.engines.align import balance_dynamics
+    >>> x = -np.ones((5, 5)) + np.eye(5)
+    >>> balance_dynamics(x, "constrained_triad", seed=0).status
+    'balanced'
+
+    Notes
+    -----
+    Cost as for :func:`run_local_triad`, plus O(m) per exact jam test.
+    """
     return _run(st, opts, rng, rec, constrained=True)
