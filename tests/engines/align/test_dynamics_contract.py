@@ -212,3 +212,17 @@ def test_result_helpers():
     assert g.n == 5 and g.m == 10
     d = res.to_dict()
     assert d["status"] == res.status and len(d["blocs"]) == 5
+
+
+@pytest.mark.parametrize("model", ["local_triad", "constrained_triad"])
+def test_triads_on_a_sparse_graph_stop_at_triangles(model):
+    """A 4-cycle with one negative tie has no triangle at all: the triad models cannot act
+    on it, and it is not structurally balanced."""
+    g = signed_graph([("a", "b", 1), ("b", "c", 1), ("c", "d", 1), ("a", "d", -1)])
+    res = balance_dynamics(g, model, seed=0)
+    assert res.status == "triad_balanced" and res.converged and not res.balanced
+    assert np.array_equal(res.matrix, res.initial)
+    g2 = signed_graph([("a", "b", 1), ("b", "c", 1), ("a", "c", -1), ("c", "d", -1)])
+    kw = {"p": 1.0} if model == "local_triad" else {}
+    done = balance_dynamics(g2, model, seed=0, **kw)  # one imbalanced triangle: resolved
+    assert done.status == "balanced" and done.balanced

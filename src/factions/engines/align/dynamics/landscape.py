@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from factions.engines.align.dynamics.result import Outcome, Recorder
-from factions.engines.align.dynamics.state import DynamicsState, prepare
+from factions.engines.align.dynamics.state import DynamicsState, balanced_labels, prepare
 from factions.errors import EngineError, InputError
 
 _EPS = 1e-12  # relative: moves must lower E by more than _EPS * sum |W|
@@ -193,7 +193,8 @@ def run_landscape(st: DynamicsState, opts: dict, rng: np.random.Generator,
     rate, steps = opts["rate"], opts["steps"]
     limit = steps if steps is not None else opts["max_steps"]
     energy = landscape_energy(st.weights, sizes, labels)
-    rec.record(0, 0.0, _alignment(st, labels), balanced=False, energy=energy)
+    x = _alignment(st, labels)
+    rec.record(0, 0.0, x, balanced=balanced_labels(x) is not None, energy=energy)
     used, code, k, t = 0, 0, 0, 0.0
     for k in range(1, limit + 1):
         target = int(round(k * rate * st.n))
@@ -201,13 +202,14 @@ def run_landscape(st: DynamicsState, opts: dict, rng: np.random.Generator,
         used += it
         t = used / max(st.n, 1)
         if code or rec.due(k):
-            rec.record(k, t, _alignment(st, labels), balanced=False,
+            x = _alignment(st, labels)
+            rec.record(k, t, x, balanced=balanced_labels(x) is not None,
                        energy=landscape_energy(st.weights, sizes, labels))
         if code:
             break
     energy = landscape_energy(st.weights, sizes, labels)
     x = _alignment(st, labels)
-    rec.record(k, t, x, balanced=False, energy=energy)
+    rec.record(k, t, x, balanced=balanced_labels(x) is not None, energy=energy)
     status = "local_minimum" if code else ("steps" if steps is not None else "max_steps")
     return Outcome(x, status, bool(code), k, float(t),
                    {"energy": energy, "coalitions": labels.tolist(), "moves_considered": used})

@@ -31,11 +31,14 @@ class DynamicsResult:
         Integer seed when one was given (``None`` for a passed Generator).
     status : str
         ``"balanced"`` (a structurally balanced state: the split), ``"jammed"`` (no allowed
-        move although imbalanced, constrained triad dynamics), ``"local_minimum"``
-        (landscape), ``"max_steps"`` (cap reached first) or ``"steps"`` (the requested steps
-        were run).
+        move although imbalanced, constrained triad dynamics), ``"triad_balanced"`` (triad
+        dynamics on a sparse graph: no imbalanced triangle left, yet a longer cycle is
+        imbalanced), ``"local_minimum"`` (landscape), ``"blow_up"`` (continuous model with
+        fixed ties: diverged before balancing), ``"max_steps"`` (cap reached first) or
+        ``"steps"`` (the requested steps were run).
     converged : bool
-        True when the state can no longer change (balanced, jammed or a local minimum).
+        True when the sign pattern can no longer change (balanced, jammed, triad-balanced,
+        a local minimum, or blown up).
     steps : int
         Steps run.
     time : float

@@ -57,7 +57,7 @@ import numba
 import numpy as np
 
 from factions.engines.align.dynamics.result import Outcome, Recorder
-from factions.engines.align.dynamics.state import DynamicsState
+from factions.engines.align.dynamics.state import DynamicsState, balanced_labels
 from factions.engines.align.dynamics.triangles import Triads, build_triads, flip
 
 
@@ -195,8 +195,10 @@ def _run(st: DynamicsState, opts: dict, rng: np.random.Generator, rec: Recorder,
             break
     t = (last_flip if code == 2 else picks) / max(m, 1)
     x = _matrix(st.n, iu, ju, mag, tr.sign)
-    if code == 1:
-        status, extra["balance_time"] = "balanced", t
+    if code == 1:  # no imbalanced triangle; on a sparse graph a longer cycle may remain
+        whole = balanced_labels(x, st.present) is not None
+        status = "balanced" if whole else "triad_balanced"
+        extra["balance_time"] = t
     elif code == 2:
         status, extra["jam_time"] = "jammed", t
     rec.record(k, t, x, balanced=code == 1, imbalanced=int(tr.cnt[0]))
