@@ -126,7 +126,8 @@ def align(file: FileArg = None, scenario: ScenarioOpt = None,
               "--fix", help="with --dynamics: hold the tie A:B at its value (repeatable)")] = None,
           out_dir: OutOpt = None, seed: SeedOpt = 0, option: OptionOpt = None,
           as_json: JsonOpt = False):
-    """Blocs, structural balance (exact frustration index), realignment and voting power."""
+    """Blocs, structural balance (exact frustration index), realignment and voting power;
+    with --edges and --dynamics, how the network realigns under a balance-dynamics model."""
     if dynamics is None and (set_ or fix):
         raise InputError("--set and --fix are parameters of --dynamics MODEL")
     if dynamics is not None and edges is None:
