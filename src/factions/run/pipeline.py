@@ -216,6 +216,13 @@ class Pipeline:
         for the primary pass and ``sweep(state)`` (a
         :class:`~factions.run.sweep.SweepProgress`) for the ensemble.
         """
+        from factions.run.cache import ResultCache, run_lock
+
+        with run_lock(out_dir):
+            return self._run(out_dir, progress, ResultCache(
+                None if out_dir is None else Path(out_dir) / "cache"))
+
+    def _run(self, out_dir, progress, cache) -> RunResults:
         plan = self.plan()
         out = RunResults(self.scenario, plan.scenario_ids, self.seed, 1, plan.names)
         out.skipped = [(e, sid, why) for e, why in plan.skipped.items()
@@ -248,7 +255,7 @@ class Pipeline:
                 sc = variants[r]
             o = run_chain(e, plan.engines, sc, sid, s, plan.options,
                           strict=e.name in plan.strict, done=done if r == 0 else {},
-                          stochastic=plan.stochastic)
+                          stochastic=plan.stochastic, cache=cache if r == 0 else None)
             if o.ok:
                 out.results.append(o.result)
                 frames.append(_metric_frame(o, sid, s))
