@@ -83,7 +83,7 @@ def test_only_offered_scenarios_can_be_chosen(small_library):
                                          "choose one of file"):
         parse_request(small_library, request(scenario="/etc/passwd"))
     embedded = ScenarioLibrary()
-    assert list(embedded.choices()) == ["iraq-2007"]
+    assert list(embedded.choices()) == ["iraq-2007", "syria-2011"]
     with pytest.raises(InputError, match="scenario 'file': not offered here"):
         parse_request(embedded, request())
 

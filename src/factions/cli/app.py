@@ -13,7 +13,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from factions import __version__
@@ -114,6 +113,7 @@ def check(file: FileArg = None, as_json: JsonOpt = False):
                                             "observations")},
         "scenarios": sc.scenario_ids(),
         "engines": _engine_readiness(sc),
+        "uncertain_inputs": _uncertainty(sc),
     }
     if as_json:
         _print_json({"valid": True, **summary})
@@ -124,10 +124,26 @@ def check(file: FileArg = None, as_json: JsonOpt = False):
     for k, v in summary.items():
         if k in ("file", "name"):
             continue
-        if isinstance(v, dict):
+        if k == "uncertain_inputs":
+            v = (f"{v['count']} ({', '.join(f'{n} {o}' for o, n in v['by_origin'].items())}); "
+                 + ", ".join(f"{f} {n}" for f, n in sorted(v["by_field"].items())))
+        elif isinstance(v, dict):
             v = "; ".join(f"{e}: {why}" for e, why in v.items())
         t.add_row(k, ", ".join(map(str, v)) if isinstance(v, list) else str(v))
     out.print(t)
+
+
+def _uncertainty(sc) -> dict:
+    """How many inputs are uncertain, by origin and by field, with their bands."""
+    from collections import Counter
+
+    inputs = sc.uncertain_inputs()
+    return {"count": len(inputs),
+            "by_origin": dict(Counter(x.origin for x in inputs)),
+            "by_field": dict(Counter(x.name.split(".")[0] + "." + x.name.split(".")[-1]
+                                     if not x.name.startswith(("shocks.", "relations."))
+                                     else x.name.split(".")[0] for x in inputs)),
+            "inputs": [x.as_dict() for x in inputs]}
 
 
 def _engine_readiness(sc) -> dict[str, str]:
@@ -192,6 +208,14 @@ class RunProgress:
         self._sweep = None
 
     def __enter__(self):
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
                              MofNCompleteColumn(), TimeElapsedColumn(), console=err,
                              transient=True, disable=self.quiet)

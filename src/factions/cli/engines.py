@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from factions.cli.app import (
@@ -48,10 +47,10 @@ def _engine_options(engine: str, items: list[str] | None, **given) -> dict:
     return opts
 
 
-def console_views(engine: str, res) -> list[tuple[str, pd.DataFrame]]:
+def console_views(engine: str, res) -> list[tuple[str, object]]:
     """Narrow tables for an 80-column console; the report and ``--json`` have everything."""
     t = res.tables()
-    views: list[tuple[str, pd.DataFrame]] = []
+    views: list[tuple[str, object]] = []
     if engine == "align":
         month = getattr(res, "month", None) or t["blocs"]["month"].max()
         b = t["blocs"][t["blocs"]["month"] == month]
@@ -116,12 +115,27 @@ def align(file: FileArg = None, scenario: ScenarioOpt = None,
           edges: Annotated[Path | None, typer.Option(
               help="CSV edge list from,to,sign[,weight] instead of a scenario")] = None,
           time_limit: Annotated[float | None, typer.Option(help="seconds per exact solve")] = None,
+          dynamics: Annotated[str | None, typer.Option(
+              help="evolve the --edges network under a balance-dynamics model: continuous, "
+                   "heider, local_triad, constrained_triad or landscape")] = None,
+          set_: Annotated[list[str] | None, typer.Option(
+              "--set", help="dynamics parameter NAME=VALUE (repeatable), e.g. steps=12, "
+                            "rate=0.1, inertia=0.5, p=0.7, sizes=A:3,B:1")] = None,
+          fix: Annotated[list[str] | None, typer.Option(
+              "--fix", help="with --dynamics: hold the tie A:B at its value (repeatable)")] = None,
           out_dir: OutOpt = None, seed: SeedOpt = 0, option: OptionOpt = None,
           as_json: JsonOpt = False):
-    """Blocs, structural balance (exact frustration index), realignment and voting power."""
+    """Blocs, structural balance (exact frustration index), realignment and voting power;
+    with --edges and --dynamics, how the network realigns under a balance-dynamics model."""
+    if dynamics is None and (set_ or fix):
+        raise InputError("--set and --fix are parameters of --dynamics MODEL")
+    if dynamics is not None and edges is None:
+        raise InputError("--dynamics evolves an --edges CSV network; give --edges")
     if edges is not None:
         if file is not None:
             raise InputError("give either a scenario FILE or --edges CSV, not both")
+        if dynamics is not None:
+            return _align_dynamics(edges, dynamics, set_ or [], fix or [], seed, as_json)
         return _align_edges(edges, k or 2, time_limit, seed, as_json)
     opts = _engine_options("align", option, month=month, k=k, time_limit=time_limit)
     _run_engine("align", file, scenario, seed, opts, out_dir, as_json,
@@ -159,6 +173,34 @@ def _align_edges(path: Path, k: int, time_limit, seed: int, as_json: bool) -> No
     summary = blocs.groupby("bloc")["node"].apply(lambda s: ", ".join(map(str, s))).reset_index()
     out.print(_table("Blocs", summary))
     out.print(_table("Frustrated ties", ties))
+
+
+def _align_dynamics(path: Path, model: str, items: list[str], fix: list[str], seed: int,
+                    as_json: bool) -> None:
+    from factions.engines.align import balance_dynamics, parse_set, read_edges_csv
+
+    params = parse_set(items)
+    g = read_edges_csv(path)
+    pairs, bad = [], []
+    for item in fix:
+        a, sep, b = item.partition(":")
+        if not sep or not a.strip() or not b.strip():
+            bad.append(f"--fix expects A:B (two actors); got {item!r}")
+        else:
+            pairs.append((a.strip(), b.strip()))
+    if bad:
+        raise InputError("\n".join(bad))
+    res = balance_dynamics(g, model, fixed=pairs or None, seed=seed, **params)
+    if as_json:
+        _print_json({"file": str(path), "nodes": g.n, "ties": g.m, **res.to_dict()})
+        return
+    out.print(f"{path}: {g.n} actors, {g.m} ties; {model}: {res.status} after {res.steps} "
+              f"steps (time {res.time:.4g}), {'balanced' if res.balanced else 'not balanced'}")
+    b = res.blocs_table()
+    out.print(_table("Final blocs", b.groupby("bloc")["node"].apply(
+        lambda s: ", ".join(map(str, s))).reset_index(name="actors")))
+    out.print(_table("Trajectory summary", res.summary, max_rows=25))
+    out.print(_table("Final ties", res.ties(), max_rows=30))
 
 
 @app.command()

@@ -1,8 +1,8 @@
 """The inputs a user may move: each with its value in the file, its range and its source.
 
-Where the scenario declares its uncertain inputs (``Scenario.uncertain_inputs()``: records
-with ``name``, ``value``, ``low``, ``high`` and a ``label`` or ``source``), those are the
-inputs. Otherwise the dashboard offers the scenario-wide numeric parameters
+Where the scenario has uncertain inputs (``Scenario.uncertain_inputs()``: ranges in the file
+and default bands of assumptions, with ``name``, ``value``, ``low``, ``high`` and a
+``label``), those are the inputs. Otherwise the dashboard offers the scenario-wide numeric parameters
 (``parameters.<id>``) and each population's legitimacy and hardship, ranging over their
 domain where it is bounded, else from half to one and a half times the file's value (a
 stated choice of the dashboard, not a claim about the uncertainty of the input).
@@ -80,7 +80,22 @@ def _fallback(sc: Scenario) -> list[InputSpec]:
     return out
 
 
+#: which uncertain inputs come first when there are more than MAX_INPUTS: the strengths of
+#: shocks and the scenario-wide parameters (the what-if knobs), then populations, actors,
+#: ties, positions, places
+_PRIORITY = ("shocks.", "parameters.", "populations.", "actors.", "relations.", "positions.",
+             "locations.", "routes.")
+
+
+def _rank(spec: InputSpec) -> int:
+    return next((i for i, p in enumerate(_PRIORITY) if spec.name.startswith(p)), len(_PRIORITY))
+
+
 def input_specs(sc: Scenario) -> list[InputSpec]:
-    """The inputs to offer for ``sc`` (see the module docs), at most :data:`MAX_INPUTS`."""
+    """The inputs to offer for ``sc`` (see the module docs), at most :data:`MAX_INPUTS`:
+    its uncertain inputs if it has any (shock strengths and parameters first), else the
+    scenario-wide parameters and the populations' legitimacy and hardship."""
     declared = _declared(sc)
-    return (declared if declared is not None else _fallback(sc))[:MAX_INPUTS]
+    if declared:
+        return sorted(declared, key=_rank)[:MAX_INPUTS]
+    return _fallback(sc)[:MAX_INPUTS]

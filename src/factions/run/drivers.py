@@ -11,7 +11,9 @@ Given the draws of a run (inputs ``X``, one row per draw) and a claim's margin `
   no special design, so the same draws serve every claim. An index is reported as a driver
   only above the 95th percentile of the indices of *dummy* inputs (the inputs' columns
   permuted), which estimates the index of an input that does not matter at this sample
-  size.
+  size. With many inputs a dummy's index exceeds a fixed quantile by chance for some of them,
+  so the threshold is the largest index of as many dummies as there are inputs (50 at
+  least, 500 at most): roughly a family-wise 1/d false-positive rate per input.
 * :func:`flip_rule` — scenario discovery with a depth-one classification tree (the simplest
   case of CART as used by the EMA Workbench): the threshold on one of the top drivers that
   best separates the draws where the claim holds from those where it fails, written as
@@ -79,7 +81,8 @@ def pawn_given_data(x: np.ndarray, y: np.ndarray, bins: int = 5) -> np.ndarray:
 
 
 def drivers(x: pd.DataFrame, y: np.ndarray, labels: dict[str, str] | None = None,
-            top: int = 3, bins: int = 5, seed: int = 0, dummies: int = 20) -> pd.DataFrame:
+            top: int = 3, bins: int = 5, seed: int = 0, dummies: int | None = None
+            ) -> pd.DataFrame:
     """The inputs that most move ``y``, ranked by PAWN index, with the dummy threshold.
 
     Returns a frame ``input, label, pawn, threshold, significant`` (``top`` rows at most,
@@ -92,10 +95,10 @@ def drivers(x: pd.DataFrame, y: np.ndarray, labels: dict[str, str] | None = None
     xs = x.to_numpy(float)
     index = pawn_given_data(xs, y, bins)
     rng = np.random.default_rng(seed)
-    k = min(dummies, xs.shape[1])
-    picks = rng.choice(xs.shape[1], size=k, replace=False)
+    k = dummies if dummies is not None else int(np.clip(xs.shape[1], 50, 500))
+    picks = rng.integers(xs.shape[1], size=k)
     dummy = np.column_stack([rng.permutation(xs[:, j]) for j in picks])
-    threshold = float(np.quantile(pawn_given_data(dummy, y, bins), 0.95))
+    threshold = float(pawn_given_data(dummy, y, bins).max())
     order = np.argsort(-index, kind="stable")[:top]
     labels = labels or {}
     return pd.DataFrame([{"input": x.columns[j], "label": labels.get(x.columns[j], x.columns[j]),

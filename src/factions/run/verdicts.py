@@ -15,11 +15,10 @@ adds, per tested claim:
     in other units compared with a constant or an observation).
 ``grade``
     * ``observed`` — both sides are data or constants: no model is involved;
-    * ``encoded`` — the null model gives the same verdict with certainty (P_null ≥ 0.95
-      when the claim holds, ≤ 0.05 when it fails): the compared quantity is fixed by the
-      inputs in which the compared scenarios differ, so the test cannot fail whatever the
-      mechanism does. Its verdict reads ``encoded (holds by construction)``, never a plain
-      "holds";
+    * ``encoded`` — the null model's comparison agrees with the engine's in at least 95 %
+      of the draws (draw by draw): the compared quantity is fixed by the inputs in which the
+      compared scenarios differ, so the test cannot fail whatever the mechanism does. Its
+      verdict reads ``encoded (holds by construction)``, never a plain "holds";
     * ``inferred`` — not encoded, and the engine ran with parameters fitted to data (a
       calibration posterior, or the displacement engine's fit to the observed stocks);
     * ``model`` — not encoded and not fitted: the verdict emerges from the engine's
@@ -133,16 +132,16 @@ def judge(scenario, frames: list[pd.DataFrame], claims: pd.DataFrame | None = No
             if engine is None:
                 got["grade"] = "observed"
             else:
-                p_null = np.nan
+                p_null, agree = np.nan, np.nan
                 if c.id in null_sides and _null_applies(t, relative.get(engine, False)):
                     nl, nr = null_sides[c.id]
-                    nok = ~(np.isnan(nl) | np.isnan(nr))
-                    if nok.any():
-                        p_null = float(_OPS[t.op](nl[nok], nr[nok]).mean())
+                    both = ok & ~(np.isnan(nl) | np.isnan(nr)) if len(nl) == len(ok) else None
+                    if both is not None and both.any():
+                        null_holds = _OPS[t.op](nl[both], nr[both])
+                        p_null = float(null_holds.mean())
+                        agree = float((null_holds == _OPS[t.op](lhs[both], rhs[both])).mean())
                 got["p_null"] = p_null
-                p = float(row.p_holds)
-                encoded = not np.isnan(p_null) and (
-                    (p >= 0.5 and p_null >= 0.95) or (p < 0.5 and p_null <= 0.05))
+                encoded = not np.isnan(agree) and agree >= 0.95
                 got["grade"] = ("encoded" if encoded else
                                 "inferred" if engine in fitted else "model")
                 margin = (lhs - rhs) if t.op in (">", ">=") else (rhs - lhs)
