@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
+from plotly.graph_objects import Figure
 
 from factions.engines import get
 from factions.engines.ground import parse_options, plan_from_timeline, run_ground
@@ -73,6 +73,11 @@ def test_outputs_tables_metrics_and_figures(historical, sc):
     assert set(figs) == {"series_vs_observed", "grid_snapshot"}
     assert all(isinstance(f, Figure) for f in figs.values())
     assert r.snapshot.shape == (40, 40)
+    assert np.array_equal(np.asarray(figs["grid_snapshot"].data[0].z), r.snapshot)
+    observed = [tr for tr in figs["series_vs_observed"].data if "observed" in tr.name]
+    assert len(observed) == 1
+    assert np.allclose(np.asarray(observed[0].y, float), r.monthly.observed_deaths,
+                       equal_nan=True)
     assert set(r.to_dict()["tables"]) == {"monthly", "by_seed", "mapping", "fit"}
 
 

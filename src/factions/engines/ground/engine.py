@@ -98,10 +98,11 @@ class GroundResult(EngineResult):
         return pd.DataFrame(rows, columns=METRIC_COLUMNS)
 
     def figures(self) -> dict[str, Any]:
-        from factions.engines.ground.figures import grid_figure, series_figure
+        """Plotly figures: deaths against the observed series, and the final lattice."""
+        from factions.engines.ground.figures import lattice_figure, series_figure
 
         return {"series_vs_observed": series_figure(self),
-                "grid_snapshot": grid_figure(self.snapshot, self.group_ids)}
+                "grid_snapshot": lattice_figure(self.snapshot, self.group_ids)}
 
 
 def _one_run(plan: LatticePlan, o: dict[str, Any], rng: np.random.Generator):
