@@ -43,10 +43,10 @@ def scale_figure(it: IssueForecast) -> go.Figure:
         shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": float(u.low),
                        "x1": float(u.high), "y0": 0, "y1": 1, "fillcolor": "#bbb",
                        "opacity": 0.35, "line": {"width": 0}, "layer": "below"})
-        data.append({"type": "scatter", "mode": "lines", "x": [float(u.low), float(u.high)],
-                     "y": [names[0], names[0]], "hoverinfo": "skip",
-                     "line": {"color": "#bbb", "width": 8},
-                     "name": f"{u.model} {int(100 * u.level)} % interval"})
+        data.append({"type": "scatter", "mode": "lines", "x": [None], "y": [None],
+                     "hoverinfo": "skip", "line": {"color": "#ccc", "width": 8},
+                     "name": f"{u.model} {int(100 * u.level)} % interval "
+                             f"{u.low:.1f}–{u.high:.1f}"})  # the shaded band's legend entry
     for k, (name, f) in enumerate(it.forecasts.items()):
         data.append({"type": "scatter", "mode": "lines", "name": f"{name} {f.outcome:.1f}",
                      "x": [float(f.outcome)] * 2, "y": [names[0], names[-1]],
