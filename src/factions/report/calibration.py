@@ -18,9 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from factions.report.charts import new_plot
+from factions.report.charts import new_plot, panels
 
 
 def _hindcast(h: pd.DataFrame, meta: dict) -> go.Figure:
@@ -45,23 +44,22 @@ def _hindcast(h: pd.DataFrame, meta: dict) -> go.Figure:
 
 
 def _posterior(runs: pd.DataFrame, params: list[str]) -> go.Figure:
-    fig = make_subplots(rows=1, cols=len(params), subplot_titles=params,
-                        horizontal_spacing=0.05)
-    accepted = runs["accepted"].astype(str).str.lower().isin(["true", "1"])
-    for i, name in enumerate(params, start=1):
+    layout, refs = panels(1, len(params), titles=params, hspace=0.05)
+    accepted = runs["accepted"].astype(str).str.lower().isin(["true", "1"]).to_numpy()
+    data = []
+    for i, name in enumerate(params):
         vals = runs[name].to_numpy(float)
         edges = np.histogram_bin_edges(vals[np.isfinite(vals)], bins=20)
-        mids = (edges[:-1] + edges[1:]) / 2
+        mids = ((edges[:-1] + edges[1:]) / 2).tolist()
         width = float(edges[1] - edges[0]) if len(edges) > 1 else 1.0
-        for label, sel, col in (("prior", vals, "#999"),
-                                ("posterior", vals[accepted.to_numpy()], "#E69F00")):
+        for label, sel, col in (("prior", vals, "#999"), ("posterior", vals[accepted],
+                                                           "#E69F00")):
             dens, _ = np.histogram(sel, bins=edges, density=True)
-            fig.add_trace(go.Bar(x=mids, y=dens, width=width, name=label, legendgroup=label,
-                                 showlegend=i == 1, marker={"color": col}, opacity=0.6),
-                          1, i)
-    fig.update_layout(template={}, title={"text": "Prior (all runs) and posterior (accepted "
-                                          "runs), density"}, barmode="overlay", height=300)
-    return fig
+            data.append({"type": "bar", "x": mids, "y": dens.tolist(), "width": width,
+                         "name": label, "legendgroup": label, "showlegend": i == 0,
+                         "marker": {"color": col}, "opacity": 0.6, **refs[i]})
+    return new_plot("Prior (all runs) and posterior (accepted runs), density", 320, data,
+                    barmode="overlay", margin={"t": 64}, **layout)
 
 
 def calibration_figures(path: str | Path) -> dict[str, go.Figure]:
