@@ -32,7 +32,7 @@ from factions.run.distributions import Distribution, draw_params, grid_points
 from factions.run.runner import replica_seeds
 from factions.scenario import Scenario
 
-SCENARIO_PREFIXES = ("actors.", "positions.", "relations.", "populations.", "forces.",
+SCENARIO_PREFIXES = ("actors.", "positions.", "relations.", "populations.", "forces.", "shocks.",
                      "parameters.", "locations.")
 KEY_VERSION = 1
 
@@ -79,8 +79,11 @@ def _canonical(obj) -> str:
 
 
 def scenario_digest(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's validated content (not of its file name)."""
-    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+    """SHA-256 of the scenario's validated content (not of its file name).
+
+    Fields left empty (``None``) are not part of it, so that a new optional field of the
+    format does not change the digest of files that do not use it."""
+    return hashlib.sha256(scenario.model_dump_json(exclude_none=True).encode()).hexdigest()
 
 
 def task_key(digest: str, engine: str, scenario_id: str, params: Mapping, seed: int | None,
@@ -113,7 +116,8 @@ def _check_vary_names(scenario: Scenario, names: Sequence[str], engines) -> None
             raise InputError(f"--vary {name}: engine {head!r} has no option {opt!r}; "
                              f"accepted: {accepted}")
         raise InputError(f"--vary {name}: not a scenario parameter (actors.*, positions.*, "
-                         "relations.*, populations.*, forces.*, parameters.*, locations.*) "
+                         "relations.*, populations.*, forces.*, parameters.*, locations.*, "
+                         "shocks.<shock>.<effect>) "
                          "nor an option <engine>.<option> of an engine being run")
 
 

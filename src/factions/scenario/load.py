@@ -89,8 +89,8 @@ def resolve_scenario(spec: str | Path | None) -> Scenario:
     if spec is None:
         return default_scenario()
     p = Path(spec)
-    if not p.exists() and str(spec) in embedded_scenarios():
-        return embedded_scenario(str(spec))
+    if not p.exists() and p.suffix not in (".yaml", ".yml") and len(p.parts) == 1:
+        return embedded_scenario(str(spec))  # a name: the error lists the embedded ones
     return load_scenario(p)
 
 

@@ -10,7 +10,7 @@ from pydantic import PrivateAttr
 
 from factions.errors import Problem, ScenarioError
 from factions.scenario.months import month_range
-from factions.scenario.params import base_frame, canonical_param, parameter_specs
+from factions.scenario.params import base_frame, canonical_param, effect_param, parameter_specs
 from factions.scenario.schema import ScenarioModel
 from factions.scenario.timeline import Timeline, apply_effects
 
@@ -29,6 +29,7 @@ class Scenario(ScenarioModel):
     _timelines: dict = PrivateAttr(default_factory=dict)
     _located: object = PrivateAttr(default=None)
     _embedded: str | None = PrivateAttr(default=None)
+    _effects: dict = PrivateAttr(default_factory=dict)
 
     @property
     def file(self) -> str:
@@ -124,17 +125,24 @@ class Scenario(ScenarioModel):
         return base_frame(self, touched), specs
 
     def with_base(self, overrides: dict[str, float]) -> Scenario:
-        """A copy whose base values (before any shock) are replaced for whole parameters.
+        """A copy with base values or effect strengths replaced.
 
-        Used by sweeps and calibration: ``{"populations.shia.legitimacy": 0.5}`` sets the
-        value for every month before the shocks apply. Unknown names raise
-        :class:`ScenarioError`; values are clipped to the parameter's domain.
+        Used by sweeps, calibration and the uncertainty of verdicts: a parameter name
+        (``{"populations.<group>.legitimacy": 0.5}``) sets its value for every month
+        before the shocks apply; an effect strength (``shocks.<shock>.<effect id or
+        index>``) replaces the amount that effect sets, shifts or scales by. Unknown names
+        raise :class:`ScenarioError`; values are clipped to their domain.
         """
         base, specs = self._base
         base = base.copy()
+        effects = dict(self._effects)
         problems = []
         for name, value in overrides.items():
             try:
+                if name.startswith("shocks."):
+                    sid, j, spec = effect_param(name, self, specs)
+                    effects[(sid, j)] = min(max(float(value), spec.lo), spec.hi)
+                    continue
                 key, spec = canonical_param(name, self, specs)
             except KeyError as exc:
                 problems.append(Problem(self._file, None, None, name, exc.args[0]))
@@ -147,15 +155,26 @@ class Scenario(ScenarioModel):
         clone._embedded = self._embedded
         clone._located = self._located
         clone._timelines = {}
+        clone._effects = effects
         clone.__dict__["_base"] = (base, specs)
         return clone
+
+    def shock_as_run(self, shock_id: str):
+        """The shock with any effect strengths replaced by :meth:`with_base`."""
+        shock = self.shock(shock_id)
+        changed = {j: v for (sid, j), v in self._effects.items() if sid == shock_id}
+        if not changed:
+            return shock
+        effects = [e.model_copy(update={e.op: changed[j]}) if j in changed else e
+                   for j, e in enumerate(shock.effects)]
+        return shock.model_copy(update={"effects": effects})
 
     def timeline(self, scenario_id: str | None = None) -> Timeline:
         """Parameters month by month under ``scenario_id`` (default: the first scenario)."""
         scenario_id = scenario_id or self.scenario_ids()[0]
         if scenario_id not in self._timelines:
             sdef = self.scenario_def(scenario_id)
-            shocks = [self.shock(s) for s in sdef.shocks] if sdef else []
+            shocks = [self.shock_as_run(s) for s in sdef.shocks] if sdef else []
             base, specs = self._base
             frame = apply_effects(base, shocks, specs, self)
             self._timelines[scenario_id] = Timeline(self, scenario_id, frame, shocks)

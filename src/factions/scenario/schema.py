@@ -192,8 +192,13 @@ class Route(_Strict):
 
 
 class Effect(_Strict):
-    """One change to one named parameter: exactly one of ``set``, ``shift``, ``scale``."""
+    """One change to one named parameter: exactly one of ``set``, ``shift``, ``scale``.
 
+    ``id`` names the effect's strength as a parameter, ``shocks.<shock>.<id>`` (else
+    ``shocks.<shock>.<index>``), which sweeps, calibrations and the uncertainty of the
+    verdicts can vary."""
+
+    id: Identifier | None = None
     param: Text
     set: Number | None = None
     shift: Number | None = None
