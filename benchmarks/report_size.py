@@ -4,11 +4,12 @@ Usage::
 
     python benchmarks/report_size.py [--replicas 1] [--repeat 3] [--cache DIR] [--out DIR]
 
-Runs the main job on the embedded default scenario (every engine, every named scenario,
-``--replicas`` seeded replicas in this process) once and pickles the results under
-``--cache`` (default: ``factions-bench`` in the system's temporary directory; reused
-while the scenario file, the replica count and the factions version are unchanged), then
-writes the report ``--repeat`` times into fresh directories with
+Runs the main job on the embedded default scenario (every engine, every named scenario;
+with ``--replicas`` > 1 the replicas run on ``--workers`` local Dask workers and take the
+shipped calibration's posterior draws, as ``factions run`` does) once and pickles the
+results under ``--cache`` (default: ``factions-bench`` in the system's temporary
+directory; reused while the scenario, the replica count and the factions version are
+unchanged), then writes the report ``--repeat`` times into fresh directories with
 :func:`factions.report.html.write_report`, each time with the compressed plotly.js
 dropped from the process cache as in a fresh ``factions run``.
 
@@ -31,7 +32,7 @@ import time
 from pathlib import Path
 
 
-def _cached_run(replicas: int, cache: Path):
+def _cached_run(replicas: int, cache: Path, workers: int = 2):
     import factions
     from factions.run import Pipeline
     from factions.run.plan import scenario_digest
@@ -44,10 +45,11 @@ def _cached_run(replicas: int, cache: Path):
     if path.is_file():
         with path.open("rb") as f:
             return pickle.load(f), f"cached {path}"
-    t0 = time.perf_counter()
-    res = Pipeline(sc, replicas=replicas, local=True).run()
-    took = time.perf_counter() - t0
     cache.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    pipe = Pipeline(sc, replicas=replicas, workers=workers)
+    res = pipe.run(cache / f"report_run_{key}" if replicas > 1 else None)
+    took = time.perf_counter() - t0
     with path.open("wb") as f:
         pickle.dump(res, f)
     return res, f"ran in {took:.0f} s, cached in {path}"
@@ -76,6 +78,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--replicas", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "factions-bench")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
@@ -83,9 +86,10 @@ def main() -> None:
     from factions.report.embed import embedded_specs, plotly_bundle
     from factions.report.html import write_report
 
-    res, how = _cached_run(args.replicas, args.cache)
+    res, how = _cached_run(args.replicas, args.cache, args.workers)
+    post = getattr(res, "posterior", None)
     print(f"run: {len(res.scenario_ids)} scenarios x {len(res.engines)} engines, "
-          f"{res.replicas} replica(s); {how}")
+          f"{res.replicas} replica(s), posterior {post.path if post else 'none'}; {how}")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.repeat):

@@ -2,11 +2,15 @@
 figure's spec valid and present, a panel per claim."""
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from factions.engines.base import EngineResult
 from factions.report.embed import embedded_bundle, embedded_specs
 from factions.run import Pipeline
 from factions.run.claims import claim_replicas, split_replicas
@@ -103,3 +107,43 @@ def test_tables_written_and_linked(report):
             fname = f"{r.engine}__{r.scenario_id}__{name}.csv"
             assert (out / "tables" / fname).exists() and f"href='tables/{fname}'" in html
     assert (out / "results.json").exists() and (out / "tables" / "claims.csv").exists()
+
+
+@dataclass
+class _Fake(EngineResult):
+    level: float = 0.0
+    drawn: ClassVar[list] = []
+
+    def tables(self):
+        return {"level": pd.DataFrame({"month": ["2007-01", "2007-02"],
+                                       "value": [self.level, self.level + 1]})}
+
+    def figures(self):
+        type(self).drawn.append(self.scenario_id)
+        fig = go.Figure(go.Scatter(x=[0, 1], y=[self.level, self.level + 1]),
+                        layout={"title": {"text": f"level in {self.scenario_id}"}})
+        return {"level": fig}
+
+
+def test_results_with_equal_data_reuse_their_figures(small_path, tmp_path):
+    from factions.report.html import write_report
+    from factions.run import RunResults, evaluate_claims
+    from factions.scenario import load_scenario
+
+    sc = load_scenario(small_path)
+    ids = ["historical", "no_surge", "rupture"]
+    run = RunResults(sc, ids, 0, 1, ["fake"])
+    run.results = [_Fake("fake", sid, 0, level=lv) for sid, lv in zip(ids, [1.0, 2.0, 1.0],
+                                                                      strict=True)]
+    run.claims = evaluate_claims(sc, [pd.DataFrame(columns=["scenario", "metric", "month",
+                                                             "value"])])
+    _Fake.drawn.clear()
+    write_report(run, tmp_path)
+    assert _Fake.drawn == ["historical", "no_surge"]  # rupture holds historical's data
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    options = re.findall(r"<option value='(spec-\d+)' data-title='([^']*)'>([^<]+)</option>",
+                         html)
+    assert [o[2] for o in options] == ids
+    assert options[0][0] == options[2][0] != options[1][0]
+    assert options[2][1] == "level in rupture"  # retitled for its scenario
+    assert embedded_specs(html)[options[1][0]]["data"][0]["y"] == [2, 3]

@@ -28,9 +28,10 @@ The run function must
 * draw every random number from ``numpy.random.default_rng(seed)`` (or generators spawned
   from it), so that a seeded run is bit-for-bit reproducible;
 * return an :class:`EngineResult` whose tables are tidy pandas frames, whose figures are
-  :class:`plotly.graph_objects.Figure` objects drawn from those tables (nothing else: two
-  results with equal tables draw equal figures, which the report relies on to draw such
-  figures once), and whose ``metrics()`` frame feeds the claims table; a result that is
+  :class:`plotly.graph_objects.Figure` objects drawn from the result's own data (its
+  tables and fields, nothing else: the report reuses the figures of a result whose data
+  equal an earlier scenario's), and whose ``metrics()`` frame feeds the claims table; a
+  result that is
   degenerate (no violence in any month, nobody displaced) says so in ``degenerate``, and
   the report and the claims that use it flag it.
 

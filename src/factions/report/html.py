@@ -6,7 +6,8 @@ panel per claim (:mod:`factions.report.claims_panel`), the claimed metrics compa
 across scenarios (:mod:`factions.report.compare`), the calibration behind an ensemble
 (:mod:`factions.report.calibration`) and a section per engine. An engine's figures
 (``EngineResult.figures()``) are shown once per figure name with a scenario selector;
-the same figure of two scenarios is stored once. Tables are written in full as CSV
+a result holding the same data as an earlier scenario's reuses its figures, and the same
+figure of two scenarios is stored once. Tables are written in full as CSV
 under ``tables/``; the page previews the first scenario's tables and links every CSV.
 """
 
@@ -15,13 +16,13 @@ from __future__ import annotations
 __all__ = ["write_report", "results_dict"]
 
 import base64
+import dataclasses
 import hashlib
 import json
 import math
+import pickle
 import re
 from pathlib import Path
-
-import pandas as pd
 
 from factions import __version__
 from factions.report.calibration import calibration_figures
@@ -155,12 +156,12 @@ def _engine_section(run: RunResults, engine: str, out: Path, plots: PlotRegistry
             parts.append(f"<p class=fails>Degenerate result on <code>{esc(r.scenario_id)}"
                          f"</code>: {esc(r.degenerate)} — claims that use it are flagged.</p>")
     figures: dict[str, list] = {}
-    drawn: dict[str, tuple[str, dict]] = {}  # tables' digest -> (scenario, its figures)
+    drawn: dict[str, tuple[str, dict]] = {}  # result's digest -> (scenario, its figures)
     for r in results:
-        key = _tables_digest(tables[id(r)])
+        key = _result_digest(r)
         if key is not None and key in drawn:
-            # same tables, same figures (they are renderings of the tables): reuse them,
-            # retitled for this scenario
+            # the same data as an earlier scenario's result, so the same figures: reuse
+            # them, retitled for this scenario
             src, figs = drawn[key]
             for name, fig in figs.items():
                 figures.setdefault(name, []).append(
@@ -185,15 +186,22 @@ def _engine_section(run: RunResults, engine: str, out: Path, plots: PlotRegistry
     return "".join(parts)
 
 
-def _tables_digest(tables: dict[str, pd.DataFrame]) -> str | None:
-    """A digest of a result's tables (``None`` when a table cannot be hashed)."""
-    h = hashlib.sha1()
+def _result_digest(res) -> str | None:
+    """A digest of everything a result holds but its provenance (engine, scenario id,
+    seed): two results with the same digest hold equal data, so draw equal figures (up
+    to the scenario id in titles). Fields are hashed by their pickle, which is fast and
+    never equal for unequal data (equal data pickled differently, e.g. frames with
+    another memory layout, only miss a reuse). ``None`` when the result is not a
+    dataclass or cannot be pickled."""
+    if not dataclasses.is_dataclass(res):
+        return None
+    h = hashlib.sha1(type(res).__qualname__.encode("utf-8"))
     try:
-        for name, df in tables.items():
-            h.update(name.encode("utf-8"))
-            h.update(",".join(map(str, df.columns)).encode("utf-8"))
-            h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
-    except (TypeError, ValueError):
+        for f in dataclasses.fields(res):
+            if f.name not in ("engine", "scenario_id", "seed"):
+                h.update(f.name.encode("utf-8"))
+                h.update(pickle.dumps(getattr(res, f.name), protocol=5))
+    except (pickle.PicklingError, TypeError, AttributeError):
         return None
     return h.hexdigest()
 
