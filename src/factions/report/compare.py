@@ -96,11 +96,12 @@ def compare_figures(run, max_scenarios: int = 12) -> dict[str, go.Figure]:
     figs = {}
     months = run.scenario.months()
     first = run.scenario_ids[0]
-    for metric in claim_metrics(run.scenario):
-        sel = m[m["metric"] == metric]
-        if sel.empty:
-            continue
-        ids = [s for s in run.scenario_ids if s in set(sel["scenario"])][:max_scenarios]
+    wanted = claim_metrics(run.scenario)
+    groups = dict(tuple(m[m["metric"].isin(wanted)].groupby("metric", sort=False)))
+    for metric in (w for w in wanted if w in groups):
+        sel = groups[metric]
+        present = set(sel["scenario"].unique())
+        ids = [s for s in run.scenario_ids if s in present][:max_scenarios]
         shown = _claimed_scenarios(run.scenario, metric)
         layout: dict = {"hovermode": "x unified",
                         "legend": {"font": {"size": 10}, "orientation": "h", "y": -0.12}}

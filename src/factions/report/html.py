@@ -27,7 +27,7 @@ from pathlib import Path
 from factions import __version__
 from factions.report.calibration import calibration_figures
 from factions.report.claims_panel import claims_section
-from factions.report.compare import compare_figures
+from factions.report.compare import claim_metrics, compare_figures
 from factions.report.embed import PlotRegistry
 from factions.report.layout import esc, fmt, page, table_html
 from factions.run.claims import claim_replicas, split_replicas
@@ -247,7 +247,10 @@ def write_report(run: RunResults, out: str | Path) -> Path:
     note = (f"<p class=meta>{esc(run.ensemble_note)}</p>" if run.ensemble_note else
             "<p class=meta>One replica per scenario: P(holds) is 0 or 1. Run with "
             "<code>--replicas N</code> for probabilities.</p>")
-    reps = claim_replicas(sc, split_replicas(run.metrics, run.replicas))
+    m = run.metrics
+    if m is not None and not m.empty:  # only the claimed metrics: the split is per value
+        m = m[m["metric"].isin(claim_metrics(sc))]
+    reps = claim_replicas(sc, split_replicas(m, run.replicas))
     claims = claims_section(run.claims, sc, reps, plots, anchors,
                             drivers=getattr(run, "drivers", None), note=note)
     run.claims.to_csv(out / "tables" / "claims.csv", index=False)

@@ -154,6 +154,9 @@ def claim_replicas(scenario: Scenario, replicas: list[pd.DataFrame]) -> pd.DataF
     for rep in replicas:
         if rep is not None and not rep.empty:
             available |= set(rep["metric"].unique())
+    # each replica's values by (scenario, metric), so that a side reads a small frame
+    parts = [{} if rep is None or rep.empty else dict(tuple(rep.groupby(["scenario", "metric"])))
+             for rep in replicas]
     rows = []
     for c in scenario.claims:
         t = c.test
@@ -164,8 +167,9 @@ def claim_replicas(scenario: Scenario, replicas: list[pd.DataFrame]) -> pd.DataF
             continue
         reps = replicas if needs_metric else replicas[:1] or [None]
         for r, rep in enumerate(reps):
-            lhs = side_value(t.lhs, t, scenario, rep)
-            rhs = side_value(t.rhs, t, scenario, rep)
+            part = parts[r] if r < len(parts) else {}
+            lhs = side_value(t.lhs, t, scenario, part.get((t.lhs.scenario, t.metric)))
+            rhs = side_value(t.rhs, t, scenario, part.get((t.rhs.scenario, t.metric)))
             if np.isnan(lhs) or np.isnan(rhs):
                 continue
             seed = np.nan
