@@ -87,3 +87,28 @@ def test_page_without_figures_has_no_bundle():
 def test_typed_array_inside_nested_dicts():
     fig = go.Figure(go.Scatter(x=[0], y=[0], marker={"size": np.array([3.0, 4.25])}))
     assert figure_spec(fig)["data"][0]["marker"]["size"] == [3, 4.25]
+
+
+def test_fast_path_gives_the_same_spec_as_to_plotly_json():
+    import pandas as pd
+
+    from factions.engines.align.figures import frustration_figure
+    from factions.engines.displace.figures import flows_figure
+    from factions.report.charts import log_buttons, new_plot, panels
+
+    monthly = pd.DataFrame({"month": ["2007-01", "2007-02", "2007-03"],
+                            "frustration": [1.0, 2.5, np.nan], "balance": [0.5, 0.25, 1 / 3]})
+    layout, refs = panels(1, 2, titles=["a", "b"])
+    grid = new_plot("p", 300, [{"type": "bar", "x": [1, 2], "y": np.array([0.1, 0.2]),
+                                **refs[1]}], **layout)
+    log_buttons(grid)
+    flows = pd.DataFrame({"month": ["2007-01"] * 2, "from": ["o", "h"], "to": ["h", "o"],
+                          "people": [10.0, 2.5]})
+    figs = [frustration_figure(monthly, [("2007-02", "shock")], "t"), grid,
+            flows_figure(flows, {"o": "origin", "h": "host"}, "f"),
+            go.Figure(go.Heatmap(z=np.eye(3)))]
+    for fig in figs:
+        assert figure_spec(fig) == figure_spec(fig, fast=False)
+    before = figs[0].to_plotly_json()
+    figure_spec(figs[0])
+    assert figs[0].to_plotly_json() == before  # the figure is left as it was

@@ -123,10 +123,24 @@ def _clean(o, digits: int):
     return str(o)
 
 
-def figure_spec(fig, digits: int = DIGITS) -> dict:
+def _raw(fig) -> dict:
+    """The figure's validated properties. ``to_plotly_json()`` deep-copies them and
+    base64-encodes every array, which :func:`_clean` would decode again; the figure's own
+    ``_data`` / ``_layout`` (what ``to_plotly_json`` copies) are read instead when they
+    have that form, and left untouched (:func:`_clean` builds new containers). A test
+    checks that both give the same spec."""
+    data, layout = getattr(fig, "_data", None), getattr(fig, "_layout", None)
+    if isinstance(data, list) and isinstance(layout, dict) and all(
+            isinstance(t, dict) for t in data):
+        return {"data": data, "layout": layout}
+    return fig.to_plotly_json()
+
+
+def figure_spec(fig, digits: int = DIGITS, fast: bool = True) -> dict:
     """The figure as plain JSON-ready data ``{"data": [...], "layout": {...}}``: floats
-    rounded to ``digits`` significant digits, typed arrays decoded, no template."""
-    raw = fig.to_plotly_json()
+    rounded to ``digits`` significant digits, typed arrays decoded, no template.
+    ``fast=False`` reads it through ``fig.to_plotly_json()`` (slower, same result)."""
+    raw = _raw(fig) if fast else fig.to_plotly_json()
     layout = dict(raw.get("layout", {}))
     layout.pop("template", None)
     return {"data": _clean(raw.get("data", []), digits), "layout": _clean(layout, digits)}
