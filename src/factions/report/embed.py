@@ -4,7 +4,7 @@ How the page draws its figures offline:
 
 * **plotly.js, once.** The ``plotly.min.js`` that ships inside the installed ``plotly``
   Python package (:func:`plotly.offline.get_plotlyjs`; nothing is vendored into this
-  source tree) is about 4.6 MB, more than the report's 3 MB budget. It is embedded once,
+  source tree) is about 4.8 MB, more than the report's 3 MB budget. It is embedded once,
   gzip-compressed and base64-encoded (about 1.9 MB), in a ``<script
   type="application/gzip+base64" id="plotly-bundle">`` element; the page's small runtime
   (:data:`RUNTIME_JS`) unpacks it with the browser's standard
@@ -17,7 +17,7 @@ How the page draws its figures offline:
   in their title (the same figure of two scenarios) are stored once. All specs go into
   one JSON object ``{spec id: spec}``, gzip-compressed and base64-encoded like the
   bundle, in ``<script type="application/gzip+base64" id="plot-specs">`` (JSON of
-  figures shrinks about fivefold); :func:`embedded_specs` reads them back.
+  figures shrinks about tenfold); :func:`embedded_specs` reads them back.
 * **Stable hooks for browser tests.** Each figure is a ``<div class="plot"
   id="plot-…" data-spec="spec-…">`` inside a ``<figure class="plot-card">``; a
   ``<select class="plot-select">`` switches a card between scenarios. When every figure
