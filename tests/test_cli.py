@@ -20,11 +20,12 @@ def test_run_writes_report(small_path, tmp_path, capsys):
     assert "id='card-digest-timeline'" in html      # the digest's figures, interactive
     assert html.count("id=plotly-bundle") == 1       # with plotly.js embedded once
     assert "surge_more_troops" in html
-    assert "3 claims: <b>2</b> hold · <b>1</b> untestable" in html
+    assert ("3 claims: <b>1</b> hold · <b>1</b> encoded (hold or fail by construction) · "
+            "<b>1</b> untestable") in html
     res = json.loads((out / "results.json").read_text())
     assert res["seed"] == 3 and res["scenarios"] == ["historical", "no_surge", "rupture"]
     claims = {c["claim"]: c for c in res["claims"]}
-    assert claims["surge_more_troops"]["verdict"] == "holds"
+    assert claims["surge_more_troops"]["verdict"] == "encoded (holds by construction)"
     assert claims["surge_more_troops"]["difference"] == pytest.approx(20000)
     assert (out / "tables" / "digest__historical__shocks.csv").exists()
     assert (out / "tables" / "claims.csv").exists()

@@ -74,8 +74,13 @@ def test_claims_are_evaluated_on_its_own_names(res):
     claims = res.claims.set_index("claim")
     tested = claims.drop(index="hearts_and_minds")
     assert not tested["verdict"].str.startswith("not tested").any()
-    assert claims.loc["truce_calms_the_coast", "verdict"] == "holds"
+    # the truce switches the movement's fighters off: the null model (no lattice) already
+    # has no killing inside the community then, so the claim holds by construction
+    assert claims.loc["truce_calms_the_coast", "grade"] == "encoded"
+    assert claims.loc["truce_calms_the_coast", "verdict"] == "encoded (holds by construction)"
+    # the border's effect on the stock comes from the (fitted) flows, not from the inputs
     assert claims.loc["closing_keeps_refugees_out", "verdict"] == "holds"
+    assert claims.loc["closing_keeps_refugees_out", "grade"] == "inferred"
     assert claims.loc["hearts_and_minds", "verdict"].startswith("untestable")
 
 

@@ -15,6 +15,7 @@ import typer
 
 from factions.cli import engines as _engines  # noqa: F401  (registers the engine commands)
 from factions.cli import ensembles as _ensembles  # noqa: F401  (sweep, calibrate)
+from factions.cli import serve as _serve  # noqa: F401  (serve)
 from factions.cli.app import app, err
 from factions.errors import FactionsError
 

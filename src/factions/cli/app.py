@@ -114,6 +114,7 @@ def check(file: FileArg = None, as_json: JsonOpt = False):
                                             "observations")},
         "scenarios": sc.scenario_ids(),
         "engines": _engine_readiness(sc),
+        "uncertain_inputs": _uncertainty(sc),
     }
     if as_json:
         _print_json({"valid": True, **summary})
@@ -124,10 +125,26 @@ def check(file: FileArg = None, as_json: JsonOpt = False):
     for k, v in summary.items():
         if k in ("file", "name"):
             continue
-        if isinstance(v, dict):
+        if k == "uncertain_inputs":
+            v = (f"{v['count']} ({', '.join(f'{n} {o}' for o, n in v['by_origin'].items())}); "
+                 + ", ".join(f"{f} {n}" for f, n in sorted(v["by_field"].items())))
+        elif isinstance(v, dict):
             v = "; ".join(f"{e}: {why}" for e, why in v.items())
         t.add_row(k, ", ".join(map(str, v)) if isinstance(v, list) else str(v))
     out.print(t)
+
+
+def _uncertainty(sc) -> dict:
+    """How many inputs are uncertain, by origin and by field, with their bands."""
+    from collections import Counter
+
+    inputs = sc.uncertain_inputs()
+    return {"count": len(inputs),
+            "by_origin": dict(Counter(x.origin for x in inputs)),
+            "by_field": dict(Counter(x.name.split(".")[0] + "." + x.name.split(".")[-1]
+                                     if not x.name.startswith(("shocks.", "relations."))
+                                     else x.name.split(".")[0] for x in inputs)),
+            "inputs": [x.as_dict() for x in inputs]}
 
 
 def _engine_readiness(sc) -> dict[str, str]:
@@ -145,9 +162,13 @@ def run(file: FileArg = None,
                           help="engine to run (repeatable; default: all)")] = None,
         out_dir: Annotated[Path, typer.Option("--out", "-o", help="report directory")] = Path("report"),
         seed: Annotated[int, typer.Option(help="random seed (recorded in the results)")] = 0,
-        replicas: Annotated[int, typer.Option(
-            help="replicas of the stochastic engines for the claims' probabilities "
-                 "(run on Dask when > 1)", min=1)] = 10,
+        draws: Annotated[int, typer.Option(
+            "--draws", "--replicas",
+            help="draws for the claims' probabilities: each a seed of the stochastic engines "
+                 "and a joint sample of the uncertain inputs (run on Dask when > 1)",
+            min=1)] = 100,
+        fixed_inputs: Annotated[bool, typer.Option(
+            "--fixed-inputs", help="draw seeds only, keep every input at its value")] = False,
         workers: Annotated[int, typer.Option(help="local Dask worker processes", min=1)] = 2,
         scheduler: Annotated[str | None, typer.Option(
             help="address of a running Dask scheduler (instead of local workers)")] = None,
@@ -166,8 +187,8 @@ def run(file: FileArg = None,
 
     sc = _load(file)
     pipe = Pipeline(sc, scenario, engine, _parse_options(option), seed=seed,
-                    replicas=replicas, posterior=posterior or "auto", workers=workers,
-                    scheduler=scheduler)
+                    replicas=draws, posterior=posterior or "auto", workers=workers,
+                    scheduler=scheduler, vary_inputs=not fixed_inputs)
     with RunProgress(quiet=as_json) as progress:
         res = pipe.run(out_dir, progress=progress)
     for note in pipe.notes:

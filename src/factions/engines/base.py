@@ -20,7 +20,13 @@ registered with :func:`factions.engines.register` as an :class:`Engine` that dec
   (``observations[].compares: <engine>.<quantity>``), with the location kinds a
   per-location quantity needs;
 * ``metrics(scenario)`` — the metric names (``fnmatch`` patterns) the engine reports on a
-  scenario, so that claims naming any other metric are refused at load.
+  scenario, so that claims naming any other metric are refused at load;
+* ``reads`` — the prefixes of the scenario parameters its result depends on
+  (``("relations.", "actors.")``; ``None``: all), so that a draw that changes only other
+  inputs reuses its result, and the verdicts can trace what a metric reads;
+* ``null(scenario, scenario_id, options)`` — the engine's metrics with its *mechanism
+  neutralised*: what the inputs alone say, without the model (see ``docs/claims.md``);
+  a claim whose verdict the null model reproduces is graded *encoded*.
 
 The run function must
 
@@ -142,9 +148,29 @@ class Engine:
     consumes: tuple[str, ...] = ()
     observables: Mapping[str, Observable] = field(default_factory=dict)
     metrics: Callable[[Any], list[str]] | None = None
+    reads: tuple[str, ...] | None = None
+    null: Callable[..., pd.DataFrame] | None = None
+    null_relative: bool = False
     order: int = 50
     stochastic: bool = False
     stochastic_when: Callable[[Mapping], bool] | None = None
+
+    def reads_param(self, name: str, scenario=None) -> bool:
+        """Whether the engine's result depends on scenario parameter ``name`` (an effect
+        strength ``shocks.<shock>.<effect>`` counts as the parameter the effect changes)."""
+        if self.reads is None:
+            return True
+        if name.startswith("shocks.") and scenario is not None:
+            from factions.scenario.params import effect_param, parameter_specs
+
+            try:
+                sid, j, _ = effect_param(name, scenario, parameter_specs(scenario))
+            except KeyError:
+                return True
+            name = scenario.shock(sid).effects[j].param
+        if name.startswith("routes."):
+            return "routes." in self.reads
+        return name.startswith(self.reads)
 
     def check_options(self, options: Mapping[str, Any] | None) -> dict[str, Any]:
         """Every declared option with its value; :class:`EngineError` for a bad one."""

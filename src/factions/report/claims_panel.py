@@ -9,9 +9,10 @@ figure of the claim's metric in "Scenarios compared" (its inputs, scenario by sc
 Columns that later versions of the claims table may carry are shown when present and
 left out otherwise: ``grade`` (observed / inferred / model / encoded, a badge), ``p_low``
 and ``p_high`` (an interval of P(holds)), ``driver`` (the input the verdict depends on
-most), and any other column beyond :data:`factions.run.claims.CLAIM_COLUMNS` as a labelled
-value. A per-claim drivers table (any frame with a ``claim`` column, passed as
-``drivers``) is shown under its claim.
+most), ``p_null`` and ``flip`` (see :func:`factions.run.verdicts.judge`), and any other
+column beyond :data:`factions.run.claims.CLAIM_COLUMNS` as a labelled value. A per-claim
+drivers table (a frame with a ``claim`` column, passed as ``drivers``: the report takes
+it from ``RunResults.verdicts``) is shown under its claim.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from factions.run.claims import CLAIM_COLUMNS
 
 #: Optional claim columns with their own place in the panel.
 _KNOWN_EXTRA = ("grade", "p_low", "p_high", "driver")
+#: Labels of other optional columns (any other column is shown under its own name).
+_LABELS = {"p_null": "P(holds), null model", "flip": "verdict flips"}
 #: Operators and the side of lhs − rhs where the claim holds.
 _HOLDS_ABOVE = {">": True, ">=": True, "<": False, "<=": False}
 
@@ -46,8 +49,9 @@ def claims_tally(claims: pd.DataFrame) -> str:
         return ""
     first = claims["verdict"].astype(str).str.split(r"[ :]", n=1, regex=True).str[0]
     counts = first.value_counts()
-    order = ["holds", "fails", "uncertain", "not", "untestable"]
-    label = {"holds": "hold", "fails": "fail", "not": "not tested"}
+    order = ["holds", "fails", "uncertain", "encoded", "not", "untestable"]
+    label = {"holds": "hold", "fails": "fail", "not": "not tested",
+             "encoded": "encoded (hold or fail by construction)"}
     items = [f"<b>{counts[k]}</b> {label.get(k, k)}" for k in order if k in counts]
     return f"<p class=tally>{len(claims)} claims: " + " · ".join(items) + "</p>"
 
@@ -97,7 +101,7 @@ def _extra_items(row: pd.Series) -> list[tuple[str, str]]:
     for col, v in row.items():
         if col in CLAIM_COLUMNS or col in _KNOWN_EXTRA or not _present(v):
             continue
-        items.append((esc(col), esc(fmt(v))))
+        items.append((esc(_LABELS.get(col, col)), esc(fmt(v))))
     return items
 
 

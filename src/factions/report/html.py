@@ -24,6 +24,8 @@ import pickle
 import re
 from pathlib import Path
 
+import pandas as pd
+
 from factions import __version__
 from factions.report.calibration import calibration_figures
 from factions.report.claims_panel import claims_section
@@ -251,8 +253,8 @@ def write_report(run: RunResults, out: str | Path) -> Path:
     if m is not None and not m.empty:  # only the claimed metrics: the split is per value
         m = m[m["metric"].isin(claim_metrics(sc))]
     reps = claim_replicas(sc, split_replicas(m, run.replicas))
-    claims = claims_section(run.claims, sc, reps, plots, anchors,
-                            drivers=getattr(run, "drivers", None), note=note)
+    claims = claims_section(run.claims, sc, reps, plots, anchors, drivers=_drivers(run),
+                            note=note)
     run.claims.to_csv(out / "tables" / "claims.csv", index=False)
     body = [_header(run, engines), claims, compare]
     tables = {id(r): r.tables() for r in run.primary()}
@@ -266,6 +268,16 @@ def write_report(run: RunResults, out: str | Path) -> Path:
     (out / "results.json").write_text(json.dumps(results_dict(run, tables), indent=1,
                                                  default=_json_default), encoding="utf-8")
     return out
+
+
+def _drivers(run: RunResults) -> pd.DataFrame | None:
+    """Every claim's drivers table (``RunResults.verdicts[claim]["drivers"]``, see
+    :func:`factions.run.verdicts.judge`) in one frame with a ``claim`` column."""
+    verdicts = getattr(run, "verdicts", None) or {}
+    frames = [d["drivers"].assign(claim=cid) for cid, d in verdicts.items()
+              if isinstance(d, dict) and isinstance(d.get("drivers"), pd.DataFrame)
+              and not d["drivers"].empty]
+    return pd.concat(frames, ignore_index=True) if frames else None
 
 
 def _short(v) -> str:

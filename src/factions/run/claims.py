@@ -9,8 +9,8 @@ estimate is the median difference lhs − rhs.
 
 from __future__ import annotations
 
-__all__ = ["evaluate_claims", "side_value", "CLAIM_COLUMNS", "split_replicas", "claim_replicas",
-           "REPLICA_COLUMNS"]
+__all__ = ["evaluate_claims", "side_value", "CLAIM_COLUMNS", "claim_sides", "split_replicas",
+           "claim_replicas", "REPLICA_COLUMNS"]
 
 import numpy as np
 import pandas as pd
@@ -42,10 +42,24 @@ def _window(series: pd.Series, window) -> pd.Series:
     return series[keep]
 
 
-def side_value(side, test, scenario: Scenario, metrics: pd.DataFrame | None) -> float:
+class MetricIndex:
+    """One replica's metrics grouped by (scenario, metric), for repeated look-ups."""
+
+    def __init__(self, metrics: pd.DataFrame | None):
+        self.groups: dict[tuple[str, str], pd.DataFrame] = {}
+        if metrics is not None and not metrics.empty:
+            self.groups = {k: g for k, g in metrics.groupby(["scenario", "metric"], sort=False)}
+        self.empty = not self.groups
+
+    def get(self, scenario: str, metric: str) -> pd.DataFrame | None:
+        return self.groups.get((scenario, metric))
+
+
+def side_value(side, test, scenario: Scenario, metrics) -> float:
     """Value of one side of a test in one replica (NaN when the metric is missing).
 
-    ``metrics`` has columns ``scenario, metric, month, value`` (metric with engine prefix).
+    ``metrics`` has columns ``scenario, metric, month, value`` (metric with engine prefix),
+    or is a :class:`MetricIndex` of such a frame.
     """
     if side.value is not None:
         return float(side.value)
@@ -54,8 +68,11 @@ def side_value(side, test, scenario: Scenario, metrics: pd.DataFrame | None) -> 
         return _agg(_window(pd.Series(obs.series, dtype=float), side.window), test.agg)
     if metrics is None or metrics.empty:
         return float("nan")
-    sel = metrics[(metrics["scenario"] == side.scenario) & (metrics["metric"] == test.metric)]
-    if sel.empty:
+    if isinstance(metrics, MetricIndex):
+        sel = metrics.get(side.scenario, test.metric)
+    else:
+        sel = metrics[(metrics["scenario"] == side.scenario) & (metrics["metric"] == test.metric)]
+    if sel is None or sel.empty:
         return float("nan")
     if sel["month"].isna().all():
         return float(sel["value"].iloc[0])
@@ -72,6 +89,25 @@ def _describe_side(side, test) -> str:
     return f"{test.agg} {test.metric} [{side.scenario}]{win}"
 
 
+def claim_sides(scenario: Scenario, replicas: list[pd.DataFrame]
+                ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per tested claim: the lhs and rhs values in each replica (NaN where missing).
+
+    Claims whose sides are all observations or values get one replica.
+    """
+    out = {}
+    replicas = [r if isinstance(r, MetricIndex) else MetricIndex(r) for r in replicas]
+    for c in scenario.claims:
+        t = c.test
+        if t is None:
+            continue
+        needs_metric = t.lhs.scenario is not None or t.rhs.scenario is not None
+        reps = replicas if needs_metric else replicas[:1] or [None]
+        out[c.id] = (np.array([side_value(t.lhs, t, scenario, r) for r in reps], float),
+                     np.array([side_value(t.rhs, t, scenario, r) for r in reps], float))
+    return out
+
+
 def evaluate_claims(scenario: Scenario, replicas: list[pd.DataFrame]) -> pd.DataFrame:
     """One row per claim: the comparison, the estimate and the probability that it holds.
 
@@ -82,6 +118,7 @@ def evaluate_claims(scenario: Scenario, replicas: list[pd.DataFrame]) -> pd.Data
     available = set()
     for rep in replicas:
         available |= set(rep["metric"].unique()) if not rep.empty else set()
+    replicas = [MetricIndex(r) for r in replicas]
     for c in scenario.claims:
         row = {"claim": c.id, "quote": c.quote}
         if c.test is None:
@@ -141,40 +178,29 @@ def split_replicas(metrics: pd.DataFrame, replicas: int | None = None) -> list[p
 
 
 def claim_replicas(scenario: Scenario, replicas: list[pd.DataFrame]) -> pd.DataFrame:
-    """Both sides of every tested claim in every replica, as :func:`evaluate_claims`
-    computes them: one row per claim and replica with ``lhs``, ``rhs``, ``margin``
-    (lhs − rhs) and whether the comparison ``holds`` there; ``seed`` is the replica's seed
-    of its stochastic engines when the frame says (else NaN).
+    """Both sides of every tested claim in every replica (:func:`claim_sides`, as
+    :func:`evaluate_claims` computes them) as rows: one per claim and replica with
+    ``lhs``, ``rhs``, ``margin`` (lhs − rhs) and whether the comparison ``holds`` there;
+    ``seed`` is the replica's seed of its stochastic engines when the frame says (else
+    NaN).
 
     Claims without a test, whose metric no replica has, or whose sides are missing in a
     replica have no row for it; a claim on observations alone has one row (replica 0).
     The share of ``holds`` per claim is the claims table's ``p_holds``.
     """
-    available = set()
-    for rep in replicas:
-        if rep is not None and not rep.empty:
-            available |= set(rep["metric"].unique())
-    # each replica's values by (scenario, metric), so that a side reads a small frame
-    parts = [{} if rep is None or rep.empty else dict(tuple(rep.groupby(["scenario", "metric"])))
-             for rep in replicas]
+    tests = {c.id: c.test for c in scenario.claims if c.test is not None}
     rows = []
-    for c in scenario.claims:
-        t = c.test
-        if t is None:
-            continue
-        needs_metric = t.lhs.scenario is not None or t.rhs.scenario is not None
-        if needs_metric and t.metric not in available:
-            continue
-        reps = replicas if needs_metric else replicas[:1] or [None]
-        for r, rep in enumerate(reps):
-            part = parts[r] if r < len(parts) else {}
-            lhs = side_value(t.lhs, t, scenario, part.get((t.lhs.scenario, t.metric)))
-            rhs = side_value(t.rhs, t, scenario, part.get((t.rhs.scenario, t.metric)))
-            if np.isnan(lhs) or np.isnan(rhs):
+    for cid, (lhs, rhs) in claim_sides(scenario, replicas).items():
+        t = tests[cid]
+        model = t.lhs.scenario is not None or t.rhs.scenario is not None
+        for r, (a, b) in enumerate(zip(lhs, rhs, strict=True)):
+            if np.isnan(a) or np.isnan(b):
                 continue
+            rep = replicas[r] if model and r < len(replicas) else None
             seed = np.nan
-            if needs_metric and rep is not None and "seed" in rep and not rep.empty:
+            if rep is not None and not rep.empty and "seed" in rep:
                 seed = float(rep["seed"].max())
-            rows.append({"claim": c.id, "replica": r, "seed": seed, "lhs": lhs, "rhs": rhs,
-                         "margin": lhs - rhs, "holds": bool(_OPS[t.op](lhs, rhs))})
+            rows.append({"claim": cid, "replica": r, "seed": seed, "lhs": float(a),
+                         "rhs": float(b), "margin": float(a - b),
+                         "holds": bool(_OPS[t.op](a, b))})
     return pd.DataFrame.from_records(rows, columns=REPLICA_COLUMNS)

@@ -16,13 +16,18 @@ results as ``upstream`` (engines never import each other).
 
 from __future__ import annotations
 
-__all__ = ["Outcome", "run_engine", "run_chain"]
+__all__ = ["Outcome", "run_engine", "run_chain", "metric_rows", "NULL_PREFIX"]
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import pandas as pd
+
 from factions.engines import Engine, EngineResult, unmet_needs, upstream_of
 from factions.errors import EngineError, FactionsError
+
+#: prefix of the null-model metrics (``null:<engine>.<metric>``) beside the engine's own
+NULL_PREFIX = "null:"
 
 
 @dataclass
@@ -34,6 +39,7 @@ class Outcome:
     seed: int
     result: EngineResult | None
     skipped: str = ""
+    null: pd.DataFrame | None = None
 
     @property
     def ok(self) -> bool:
@@ -58,11 +64,13 @@ def run_engine(engine: Engine, scenario, scenario_id: str, seed: int,
         return Outcome(engine.name, scenario_id, int(seed), None, why)
     try:
         result = engine.execute(scenario, scenario_id, seed, options, upstream)
+        null = None if engine.null is None else engine.null(scenario, scenario_id,
+                                                             engine.check_options(options))
     except FactionsError as exc:
         if strict:
             raise
         return Outcome(engine.name, scenario_id, int(seed), None, str(exc).splitlines()[0])
-    return Outcome(engine.name, scenario_id, int(seed), result)
+    return Outcome(engine.name, scenario_id, int(seed), result, null=null)
 
 
 def run_chain(engine: Engine, engines: Sequence[Engine], scenario, scenario_id: str,
@@ -90,3 +98,27 @@ def run_chain(engine: Engine, engines: Sequence[Engine], scenario, scenario_id: 
         done[key] = run_engine(engine, scenario, scenario_id, seed, options.get(engine.name),
                                upstream, strict)
     return done[key]
+
+
+def metric_rows(outcome: Outcome, keep=None) -> pd.DataFrame:
+    """``metric, month, value`` of an outcome: ``<engine>.<metric>`` rows, then the null
+    model's as ``null:<engine>.<metric>``; only the metrics in ``keep`` if given."""
+    cols = ["metric", "month", "value"]
+    if not outcome.ok:
+        return pd.DataFrame(columns=cols)
+    frames = []
+    for prefix, m in ((f"{outcome.engine}.", outcome.result.metrics()),
+                      (f"{NULL_PREFIX}{outcome.engine}.", outcome.null)):
+        if m is None or m.empty:
+            continue
+        m = m.assign(metric=prefix + m["metric"].astype(str))
+        if keep is not None:
+            bare = m["metric"].str.removeprefix(NULL_PREFIX)
+            m = m[bare.isin(keep)]
+        frames.append(m[cols])
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(frames, ignore_index=True)
+    out["month"] = [None if pd.isna(x) else str(x) for x in out["month"]]
+    out["value"] = pd.to_numeric(out["value"], errors="coerce").astype(float)
+    return out

@@ -34,13 +34,17 @@ from typing import Any
 import pandas as pd
 
 from factions.engines import Engine, EngineResult, resolve_engines, unmet_needs
+from factions.engines import get as get_engine
 from factions.errors import EngineError, ScenarioError
 from factions.run.checks import engine_problems
 from factions.run.claims import evaluate_claims
-from factions.run.execute import run_chain
+from factions.run.execute import metric_rows, run_chain
+from factions.run.verdicts import judge
 from factions.scenario import Scenario
 
 METRICS_COLUMNS = ["engine", "scenario", "seed", "metric", "month", "value"]
+_SCENARIO_SECTIONS = ("actors.", "positions.", "relations.", "populations.", "forces.",
+                      "shocks.", "parameters.", "locations.", "routes.")
 
 
 def replica_seeds(seed: int, replicas: int) -> list[int]:
@@ -81,6 +85,9 @@ class RunResults:
     ensemble_note: str = ""
     ensemble_figures: dict = field(default_factory=dict)
     posterior: Any = None
+    ensemble: Any = None
+    verdicts: dict = field(default_factory=dict)
+    draws: Any = None
 
     def primary(self) -> list[EngineResult]:
         """One result per (engine, scenario): the base seed's."""
@@ -132,8 +139,12 @@ class Pipeline:
     options
         ``{engine: {option: value}}``; giving options to an engine also makes it strict.
     seed, replicas
-        Replica ``r`` uses seed ``seed + r``; ``replicas`` > 1 makes the claims'
-        probabilities shares of replicas.
+        Replica (draw) ``r`` uses seed ``seed + r``; ``replicas`` > 1 makes the claims'
+        probabilities shares of draws.
+    vary_inputs
+        Each draw also takes a joint sample of the scenario's uncertain inputs
+        (:func:`~factions.run.draws.draw_table`; ranges in the file and default bands of
+        assumptions), so the claims' probabilities carry the inputs' uncertainty.
     posterior
         ``"auto"`` (the calibration shipped with an embedded scenario, if it was fitted on
         this very content), ``None`` / ``"none"``, a calibration directory, or a
@@ -149,7 +160,8 @@ class Pipeline:
                  engines: Sequence[str] | None = None,
                  options: Mapping[str, Mapping] | None = None, *, seed: int = 0,
                  replicas: int = 1, posterior: Any = "auto", workers: int = 2,
-                 scheduler: str | None = None, local: bool = False):
+                 scheduler: str | None = None, local: bool = False,
+                 vary_inputs: bool = True):
         if int(replicas) != replicas or replicas < 1:
             raise EngineError(f"replicas must be a whole number >= 1, got {replicas}")
         self.scenario = scenario
@@ -159,6 +171,7 @@ class Pipeline:
         self.seed, self.replicas = int(seed), int(replicas)
         self.posterior, self.workers, self.scheduler = posterior, workers, scheduler
         self.local = local
+        self.vary_inputs = vary_inputs
         self.notes: list[str] = []
 
     # -- 1. plan --------------------------------------------------------------------------
@@ -208,62 +221,113 @@ class Pipeline:
         out.skipped = [(e, sid, why) for e, why in plan.skipped.items()
                        for sid in plan.scenario_ids]
         seeds = replica_seeds(self.seed, self.replicas)
-        ensemble = self.replicas > 1 and any(plan.stochastic[e.name] for e in plan.engines)
-        in_process = seeds if (ensemble and self.local) else seeds[:1]
-        tasks = [(e, sid, s) for sid in plan.scenario_ids for e in plan.engines
-                 for s in (in_process if plan.stochastic[e.name] else in_process[:1])]
+        varied = self.vary_inputs and bool(self.scenario.uncertain_inputs())
+        ensemble = self.replicas > 1 and (varied or any(plan.stochastic[e.name]
+                                                        for e in plan.engines))
+        local = ensemble and self.local
+        draws = None
+        if local and varied:
+            from factions.run.draws import draw_table
+
+            draws = draw_table(self.scenario, self.replicas, self.seed)
+        in_process = seeds if local else seeds[:1]
+        tasks = [(e, sid, r, s) for sid in plan.scenario_ids for e in plan.engines
+                 for r, s in enumerate(in_process)
+                 if r == 0 or plan.stochastic[e.name] or draws is not None]
         if progress is not None:
             progress.start(len(tasks))
         done: dict = {}
+        variants: dict[int, Scenario] = {}
         frames = []
-        for e, sid, s in tasks:
-            o = run_chain(e, plan.engines, self.scenario, sid, s, plan.options,
-                          strict=e.name in plan.strict, done=done,
+        for e, sid, r, s in tasks:
+            sc = self.scenario
+            if draws is not None and r > 0:  # draw 0 is the file's own values
+                if r not in variants:
+                    row = draws.iloc[r].to_dict()
+                    variants[r] = self.scenario.with_base(row)
+                sc = variants[r]
+            o = run_chain(e, plan.engines, sc, sid, s, plan.options,
+                          strict=e.name in plan.strict, done=done if r == 0 else {},
                           stochastic=plan.stochastic)
             if o.ok:
                 out.results.append(o.result)
-                frames.append(_metric_frame(o.result, e.name, sid, s))
+                frames.append(_metric_frame(o, sid, s))
             else:
                 out.skipped.append((e.name, sid, o.skipped))
             if progress is not None:
                 progress.task(e.name, sid, s)
         if frames:
             out.metrics = pd.concat(frames, ignore_index=True)
+        fitted = self._fitted(out, None)
         if ensemble and not self.local:
-            self._ensemble(out, plan, out_dir, progress)
+            frames, draws, post = self._ensemble(out, plan, out_dir, progress)
+            fitted = self._fitted(out, post)
         else:
             out.replicas = len(in_process)
-            stoch = {n for n, v in plan.stochastic.items() if v}
-            out.claims = evaluate_claims(self.scenario,
-                                         _replica_frames(out.metrics, stoch, in_process))
+            stoch = set(plan.names) if draws is not None else \
+                {n for n, v in plan.stochastic.items() if v}
+            frames = _replica_frames(out.metrics, stoch, in_process)
+            out.claims = evaluate_claims(self.scenario, frames)
             if not ensemble:
-                out.ensemble_note = ("Every engine run is deterministic: one replica answers "
-                                     "the claims." if self.replicas > 1 else "")
+                out.ensemble_note = ("Every engine run is deterministic and no input is "
+                                     "drawn: one replica answers the claims."
+                                     if self.replicas > 1 else "")
+        if draws is not None and local:
+            draws = draws.copy()
+            draws.iloc[0] = [x.value for x in self.scenario.uncertain_inputs()]
+        out.claims, out.verdicts = judge(
+            self.scenario, frames, out.claims, draws=draws, fitted=fitted,
+            null_relative={e.name: e.null_relative for e in plan.engines}, seed=self.seed)
         out.claims = _flag_degenerate(out.claims, self.scenario, out.degenerate())
+        out.draws = draws
         if out_dir is not None:
             from factions.report.html import write_report
 
             write_report(out, Path(out_dir))
         return out
 
+    def _fitted(self, out: RunResults, post) -> set[str]:
+        """Engines that ran with parameters fitted to data: those a posterior sets, and
+        the displacement engine when it fitted its flow parameters."""
+        fitted = {r.engine for r in out.primary() if r.summary.get("calibrated")}
+        if post is not None:
+            fitted |= set(post.options)
+            fitted |= {c.split(".", 1)[0] for c in post.draws.columns
+                       if not c.startswith(_SCENARIO_SECTIONS)}
+            if any(c.startswith(_SCENARIO_SECTIONS) for c in post.draws.columns):
+                fitted |= {e for e in out.engines if any(
+                    get_engine(e).reads_param(c, self.scenario) for c in post.draws.columns
+                    if c.startswith(_SCENARIO_SECTIONS))}
+        return fitted
+
     def _ensemble(self, out: RunResults, plan: PipelinePlan, out_dir, progress) -> None:
+        from factions.run.draws import draw_table
         from factions.run.posterior import resolve_posterior, run_ensemble
 
         post, note = resolve_posterior(self.posterior, self.scenario)
         if note:
             self.notes.append(note)
+        draws = None
+        if self.vary_inputs:
+            draws = draw_table(self.scenario, self.replicas, self.seed, post)
         ens_dir = Path(out_dir or ".factions-ensemble") / "ensemble"
         claims, metrics, ens = run_ensemble(
             self.scenario, plan.scenario_ids, plan.names, self.seed, self.replicas,
             plan.options, post, ens_dir, workers=self.workers, scheduler=self.scheduler,
-            progress=None if progress is None else progress.sweep, strict=plan.strict)
+            progress=None if progress is None else progress.sweep, strict=plan.strict,
+            draws=draws, keep=_claimed(self.scenario))
+        out.ensemble = ens
         out.claims, out.metrics, out.replicas, out.posterior = claims, metrics, self.replicas, post
         stochastic = [n for n in plan.names if plan.stochastic[n]]
         where = f"scheduler {self.scheduler}" if self.scheduler else \
             f"{self.workers} local Dask workers"
-        note = (f"Claims over {self.replicas} replicas (seeds {self.seed}.."
-                f"{self.seed + self.replicas - 1}) of the stochastic engines "
-                f"({', '.join(stochastic)}), run on {where}; results in {ens_dir}.")
+        n_in = 0 if draws is None else sum(1 for c in draws.columns
+                                           if post is None or c not in post.draws.columns)
+        note = (f"Claims over {self.replicas} draws (seeds {self.seed}.."
+                f"{self.seed + self.replicas - 1} of the stochastic engines "
+                f"{', '.join(stochastic) or '(none)'}"
+                + (f"; a joint Latin-hypercube sample of {n_in} uncertain inputs" if n_in else "")
+                + f"), run on {where}; results in {ens_dir}.")
         if post is not None:
             m = post.meta
             note += (f" Each replica takes the next of {len(post.draws)} posterior parameter "
@@ -278,15 +342,19 @@ class Pipeline:
                 png = Path(post.path) / f"{name}.png"
                 if png.exists():
                     out.ensemble_figures[f"calibration {name} ({post.path})"] = png.read_bytes()
+        return ens.replica_frames(), draws, post
 
 
-def _metric_frame(res: EngineResult, engine: str, sid: str, seed: int) -> pd.DataFrame:
-    m = res.metrics()
+def _metric_frame(outcome, sid: str, seed: int) -> pd.DataFrame:
+    m = metric_rows(outcome)
     if m.empty:
         return pd.DataFrame(columns=METRICS_COLUMNS)
-    m = m.assign(engine=engine, scenario=sid, seed=seed,
-                 metric=engine + "." + m["metric"].astype(str))
-    return m[METRICS_COLUMNS]
+    return m.assign(engine=outcome.engine, scenario=sid, seed=seed)[METRICS_COLUMNS]
+
+
+def _claimed(scenario) -> list[str]:
+    """The metrics the claims name (what an ensemble keeps of every task)."""
+    return sorted({c.test.metric for c in scenario.claims if c.test and c.test.metric})
 
 
 def _replica_frames(metrics: pd.DataFrame, stochastic: set[str],

@@ -33,7 +33,7 @@ from factions.run.runner import replica_seeds
 from factions.scenario import Scenario
 
 SCENARIO_PREFIXES = ("actors.", "positions.", "relations.", "populations.", "forces.", "shocks.",
-                     "parameters.", "locations.")
+                     "parameters.", "locations.", "routes.")
 KEY_VERSION = 1
 
 
@@ -68,6 +68,7 @@ class SweepPlan:
     vary: dict[str, Distribution]
     options: dict[str, dict]
     stochastic: dict[str, bool]
+    keep: list[str] | None = None
 
     @property
     def keys(self) -> list[str]:
@@ -87,14 +88,15 @@ def scenario_digest(scenario: Scenario) -> str:
 
 
 def task_key(digest: str, engine: str, scenario_id: str, params: Mapping, seed: int | None,
-             options: Mapping) -> str:
+             options: Mapping, keep=None) -> str:
     """Stable hash of a task (the same on every machine and Python run)."""
     from factions import __version__
 
     text = _canonical({"v": KEY_VERSION, "factions": __version__,
                        "scenario_content": digest, "engine": engine,
                        "scenario": scenario_id, "params": dict(params), "seed": seed,
-                       "options": dict(options)})
+                       "options": dict(options),
+                       **({"keep": sorted(keep)} if keep is not None else {})})
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -145,7 +147,7 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
                engine_names: Sequence[str] | None = None, runs: int = 1,
                vary: Mapping[str, Distribution] | None = None, seed: int = 0,
                options: Mapping[str, Mapping] | None = None,
-               draws: pd.DataFrame | None = None) -> SweepPlan:
+               draws: pd.DataFrame | None = None, keep=None) -> SweepPlan:
     """Expand a sweep into tasks. See :func:`factions.run.sweep.sweep` for the parameters.
 
     Raises
@@ -173,6 +175,7 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
         raise InputError(f"--vary {sorted(overlap)[0]}: given both as a distribution and in draws")
     _check_vary_names(scenario, sorted(vary) + draw_cols, engines)
     digest = scenario_digest(scenario)
+    by_name = {e.name: e for e in engines}
     points = grid_points(vary)
     seeds = replica_seeds(seed, runs)
     draw_rows = None if draws is None else draws.to_dict(orient="records")
@@ -190,15 +193,17 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
                     values[k] = values[k].item()
             for e in engines:
                 chain = _chain(e, engines)
+                readers = [by_name[n] for n in chain]
                 seen = {k: v for k, v in values.items()
-                        if k.startswith(SCENARIO_PREFIXES)
+                        if (k.startswith(SCENARIO_PREFIXES)
+                            and any(x.reads_param(k, scenario) for x in readers))
                         or any(k.startswith(n + ".") for n in chain)}
                 opts = {n: options.get(n, {}) for n in chain} if len(chain) > 1 else \
                     options.get(e.name, {})
                 task_seed = s if stoch[e.name] else seed
                 for sid in ids:
                     key = task_key(digest, e.name, sid, seen,
-                                   task_seed if stoch[e.name] else None, opts)
+                                   task_seed if stoch[e.name] else None, opts, keep)
                     if key not in tasks:
                         tasks[key] = SweepTask(key, e.name, sid, r, task_seed, seen,
                                                stoch[e.name])
@@ -207,4 +212,4 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
         rows, columns=["key", "engine", "scenario", "point", "run", "seed"])
     return SweepPlan(list(tasks.values()), replicas, points, runs, seed,
                      [e.name for e in engines], ids, vary, options,
-                     stoch)
+                     stoch, None if keep is None else sorted(keep))

@@ -119,12 +119,14 @@ def resolve_posterior(posterior, scenario) -> tuple[Posterior | None, str]:
 
 def run_ensemble(scenario, scenario_ids, engines, seed: int, replicas: int,
                  options: dict | None, posterior: Posterior | None, out_dir: str | Path,
-                 workers: int = 2, scheduler=None, progress=None, strict=None):
+                 workers: int = 2, scheduler=None, progress=None, strict=None,
+                 draws: pd.DataFrame | None = None, keep=None):
     """Replicas of ``engines`` on Dask; returns ``(claims, metrics, sweep_result)``.
 
-    With a posterior, replica ``r`` takes parameter set ``r`` (cycling) and the engine
-    options it was fitted with (given ``options`` override them); ``metrics`` has the
-    runner's columns ``engine, scenario, seed, metric, month, value`` for every replica.
+    Replica ``r`` takes row ``r`` of ``draws`` (default: the posterior's parameter sets,
+    cycling) and the engine options the posterior was fitted with (given ``options``
+    override them); ``metrics`` has the runner's columns ``engine, scenario, seed, metric,
+    month, value`` for every replica.
     """
     from factions.run.summaries import sweep_claims
     from factions.run.sweep import sweep
@@ -132,18 +134,21 @@ def run_ensemble(scenario, scenario_ids, engines, seed: int, replicas: int,
     opts = {k: dict(v) for k, v in (posterior.options if posterior else {}).items()}
     for k, v in (options or {}).items():
         opts.setdefault(k, {}).update(v)
-    draws = posterior.draws if posterior is not None else None
+    if draws is None and posterior is not None:
+        draws = posterior.draws
     if engines:
         chosen = set(engines)
         opts = {k: v for k, v in opts.items() if k in chosen}
         if draws is not None:  # parameters of engines not run are dropped
-            keep = [c for c in draws.columns
+            cols = [c for c in draws.columns
                     if not any(c.startswith(f"{e}.") for e in _engine_names()) or
                     c.split(".", 1)[0] in chosen]
-            draws = draws[keep] if keep else None
+            draws = draws[cols] if cols else None
+    if draws is not None and draws.shape[1] == 0:
+        draws = None
     res = sweep(scenario, scenario_ids, engines, runs=replicas, seed=seed, out_dir=out_dir,
                 scheduler=scheduler, workers=workers, options=opts, progress=progress,
-                draws=draws, strict=strict)
+                draws=draws, strict=strict, keep=keep)
     claims = sweep_claims(scenario, res)
     frames = res.replica_frames()
     metrics = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

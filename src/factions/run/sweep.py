@@ -100,7 +100,7 @@ def _replica_params(plan: SweepPlan) -> pd.DataFrame:
 
 def execute_task(scenario: Scenario, engine: str, scenario_id: str, seed: int,
                  params: Mapping, options: Mapping, engines: Sequence[str] | None = None,
-                 strict: bool = False) -> tuple[str, str, pd.DataFrame]:
+                 strict: bool = False, keep=None) -> tuple[str, str, pd.DataFrame]:
     """Run one task (on a worker): ``(status, message, metrics[metric, month, value])``.
 
     Scenario parameters in ``params`` replace base values (:meth:`Scenario.with_base`);
@@ -108,10 +108,11 @@ def execute_task(scenario: Scenario, engine: str, scenario_id: str, seed: int,
     ``{engine: {option: value}}``). The engine runs after the providers among ``engines``
     of what it consumes, with the skip rules of :func:`factions.run.execute.run_engine`: an
     engine that cannot run on the scenario gives status ``skipped`` and its reason (or,
-    when ``strict``, raises).
+    when ``strict``, raises). The metrics are the engine's and its null model's
+    (``null:<engine>.<metric>``), only those named in ``keep`` if given.
     """
     from factions.engines import get, resolve_engines
-    from factions.run.execute import run_chain
+    from factions.run.execute import metric_rows, run_chain
 
     base = {k: float(v) for k, v in params.items() if k.startswith(SCENARIO_PREFIXES)}
     opts = {k: dict(v) for k, v in options.items()}
@@ -127,17 +128,11 @@ def execute_task(scenario: Scenario, engine: str, scenario_id: str, seed: int,
                                                            if k in {e.name for e in chain}})
     out = run_chain(get(engine), chain, sc, scenario_id, int(seed), opts, strict=strict,
                     stochastic=stoch)
-    empty = pd.DataFrame({"metric": pd.Series(dtype=object), "month": pd.Series(dtype=object),
-                          "value": pd.Series(dtype=float)})
     if not out.ok:
+        empty = pd.DataFrame({"metric": pd.Series(dtype=object),
+                              "month": pd.Series(dtype=object), "value": pd.Series(dtype=float)})
         return "skipped", out.skipped, empty
-    m = out.result.metrics()
-    if m.empty:
-        return "ok", "", empty
-    frame = pd.DataFrame({"metric": engine + "." + m["metric"].astype(str),
-                          "month": [None if pd.isna(x) else str(x) for x in m["month"]],
-                          "value": pd.to_numeric(m["value"], errors="coerce").astype(float)})
-    return "ok", "", frame
+    return "ok", "", metric_rows(out, None if keep is None else set(keep))
 
 
 def connect(scheduler=None, workers: int = 2, connect_timeout: float = 5.0):
@@ -263,7 +258,7 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
           progress: Callable[[SweepProgress], None] | None = None,
           draws: pd.DataFrame | None = None, batch_size: int = 50,
           batch_seconds: float = 20.0, max_retries: int = 3,
-          connect_timeout: float = 5.0, strict=None) -> SweepResult:
+          connect_timeout: float = 5.0, strict=None, keep=None) -> SweepResult:
     """Run ``runs`` seeded replicas of every engine on every named scenario on Dask.
 
     Parameters
@@ -289,6 +284,9 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
         cluster of ``workers`` processes.
     progress
         Called with a :class:`SweepProgress` at the start, after every task and at the end.
+    keep
+        Metric names (``<engine>.<metric>``) to keep from each task (with their null-model
+        rows); default: all.
     strict
         Engines that must run: one that the scenario cannot serve stops the sweep
         (default: the ``engine_names`` given; the others are skipped with their reason).
@@ -307,7 +305,8 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
     EngineError
         Unknown engine/option; a named engine refusing the scenario.
     """
-    plan = plan_sweep(scenario, scenario_ids, engine_names, runs, vary, seed, options, draws)
+    plan = plan_sweep(scenario, scenario_ids, engine_names, runs, vary, seed, options, draws,
+                      keep)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     _write_settings(out, scenario, plan)
@@ -362,7 +361,7 @@ def _run_on_dask(client, scenario, plan, todo, out, state, progress, t0, *, stri
     def submit(task: SweepTask):
         n = attempts.get(task.key, 0)
         fut = client.submit(execute_task, sc_future, task.engine, task.scenario, task.seed,
-                            task.params, plan.options, plan.engines,
+                            task.params, plan.options, plan.engines, False, plan.keep,
                             key=f"factions-{task.key}-{n}", pure=False)
         owner[fut.key] = task
         return fut
@@ -373,6 +372,7 @@ def _run_on_dask(client, scenario, plan, todo, out, state, progress, t0, *, stri
                        [t.scenario for t in todo], [t.seed for t in todo],
                        [t.params for t in todo],
                        [plan.options] * len(todo), [plan.engines] * len(todo),
+                       [False] * len(todo), [plan.keep] * len(todo),
                        key=[f"factions-{t.key}-0" for t in todo], pure=False)
     for fut, task in zip(first, todo, strict=True):
         owner[fut.key] = task

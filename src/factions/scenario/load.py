@@ -19,6 +19,7 @@ from factions.errors import Problem, ScenarioError
 from factions.scenario.checks import cross_check
 from factions.scenario.scenario import Scenario
 from factions.scenario.schema import ScenarioModel
+from factions.scenario.uncertain import extract_ranges
 from factions.scenario.yamlsrc import Located, read_yaml
 
 DEFAULT_SCENARIO = "iraq-2007"
@@ -99,15 +100,19 @@ def parse_scenario(text: str, file: str = "<string>") -> Scenario:
     located = read_yaml(text, file)
     if not isinstance(located.data, dict):
         raise ScenarioError([located.problem((), "the top level must be a mapping of sections")])
+    data, bands, range_problems = extract_ranges(located.data, located)
     try:
-        scenario = Scenario.model_validate(located.data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems(exc, located)) from None
+        raise ScenarioError(range_problems + _problems(exc, located)) from None
+    if range_problems:
+        raise ScenarioError(range_problems)
     problems = cross_check(scenario, located)
     if problems:
         raise ScenarioError(problems)
     scenario._file = file
     scenario._located = located
+    scenario._bands = bands
     try:
         scenario.timeline(scenario.scenario_ids()[0])
     except (KeyError, ValueError) as exc:  # pragma: no cover - cross_check should catch these

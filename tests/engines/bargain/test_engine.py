@@ -43,8 +43,10 @@ def test_outcomes_match_array_level_forecast_with_shocks_applied(small):
 def test_tables_metrics_figures_are_tidy(small):
     res = get("bargain").run(small, "historical", 1, {"draws": 20, "rounds": 5})
     tabs = res.tables()
-    assert set(tabs) == {"outcomes", "positions", "trajectories", "rounds", "uncertainty"}
+    assert set(tabs) == {"outcomes", "positions", "trajectories", "rounds", "uncertainty",
+                         "smp_positions", "smp_win_prob", "smp_bargains", "smp_risk"}
     assert tabs["trajectories"]["round"].max() <= 5
+    assert tabs["smp_positions"]["state"].max() <= 5  # rounds is the SMP's maxIter
     m = res.metrics()
     assert list(m.columns) == ["metric", "month", "value"]
     bare = m.set_index("metric")["value"]
@@ -74,7 +76,8 @@ def test_same_seed_same_result(small):
     ({"draws": -1}, "draws"),
     ({"colour": 1}, "engine 'bargain': unknown option.s. colour"),
     ({"default_model": "smp", "models": "median"}, "default_model"),
-    ({"model_options": {"smp": {"victory": "cubic"}}}, "victory"),
+    ({"model_options": {"smp": {"VictoryProbModel": "cubic"}}}, "VictoryProbModel"),
+    ({"model_options": {"smp": {"victory": "Square"}}}, "unknown smp option"),
 ])
 def test_bad_options_raise_engine_error(small, opts, msg):
     with pytest.raises(EngineError, match=msg):

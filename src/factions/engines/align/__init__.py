@@ -4,7 +4,9 @@ Array-level API (no scenario needed): build a :class:`SignedGraph` (``signed_gra
 ``read_edges_csv``, ``from_networkx``), then ``frustration`` (exact, HiGHS),
 ``frustration_heuristic``, ``k_blocs``, ``triad_census``, ``balance_score``,
 ``contributions``, ``optimal_partitions``, ``realignment``; voting power with ``banzhaf``,
-``shapley_shubik``, ``minimal_winning_coalitions``, ``power_table``, ``read_seats_csv``.
+``shapley_shubik``, ``minimal_winning_coalitions``, ``power_table``, ``read_seats_csv``;
+structural-balance dynamics with ``balance_dynamics`` (subpackage ``dynamics``: continuous
+dX/dt = X^2, bounded Heider, local / constrained triad, landscape) and its helpers.
 """
 
 from factions.engines import register
@@ -13,6 +15,19 @@ from factions.engines.align.balance import (
     contributions,
     triad_census,
     triangle_balance,
+)
+from factions.engines.align.dynamics import (
+    MODELS as DYNAMICS_MODELS,
+)
+from factions.engines.align.dynamics import (
+    DynamicsResult,
+    balance_dynamics,
+    balanced_labels,
+    imbalanced_triangles,
+    landscape_energy,
+    landscape_minima,
+    landscape_reachable,
+    parse_set,
 )
 from factions.engines.align.engine import (
     OPTIONS,
@@ -33,6 +48,7 @@ from factions.engines.align.graph import (
 )
 from factions.engines.align.heuristic import HeuristicResult, frustration_heuristic
 from factions.engines.align.kblocs import BlocResult, k_blocs
+from factions.engines.align.null import align_null
 from factions.engines.align.parliament import power_table, read_seats_csv
 from factions.engines.align.power import (
     banzhaf,
@@ -81,6 +97,15 @@ __all__ = [
     "minimal_winning_coalitions",
     "power_table",
     "read_seats_csv",
+    "balance_dynamics",
+    "DynamicsResult",
+    "DYNAMICS_MODELS",
+    "balanced_labels",
+    "imbalanced_triangles",
+    "landscape_energy",
+    "landscape_minima",
+    "landscape_reachable",
+    "parse_set",
 ]
 
 register(
@@ -91,6 +116,8 @@ register(
         options=OPTIONS,
         needs=(Need.section("relations", "alignment is read from the ties between actors"),),
         metrics=align_metrics,
+        reads=("relations.", "actors."),
+        null=align_null,
         order=20,
         stochastic=False,
     )

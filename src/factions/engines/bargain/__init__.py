@@ -36,8 +36,21 @@ from factions.engines.bargain.expected_utility import (
     win_probabilities,
 )
 from factions.engines.bargain.inputs import BargainInput, KtabData, read_ktab_csv, validate_inputs
+from factions.engines.bargain.null import bargain_null
 from factions.engines.bargain.result import Forecast
-from factions.engines.bargain.smp import condorcet_probabilities, smp, victory_probabilities
+from factions.engines.bargain.smp import (
+    SMPOptions,
+    SMPRun,
+    coalitions,
+    condorcet_election,
+    scalar_pce,
+    smp_model,
+    smp_options,
+    smp_sensitivity,
+    victory_probabilities,
+    write_db,
+)
+from factions.engines.bargain.smp.forecast import smp, smp_joint
 from factions.engines.bargain.static import compromise, median, nash, weighted_median
 from factions.engines.bargain.text import format_result
 from factions.engines.base import Engine
@@ -58,7 +71,16 @@ __all__ = [
     "challenge_utilities",
     "code_win_probabilities",
     "compromise",
-    "condorcet_probabilities",
+    "SMPOptions",
+    "SMPRun",
+    "coalitions",
+    "condorcet_election",
+    "scalar_pce",
+    "smp_model",
+    "smp_options",
+    "smp_joint",
+    "smp_sensitivity",
+    "write_db",
     "eu_round",
     "exchange",
     "expected_utility",
@@ -86,6 +108,8 @@ register(
         options=OPTIONS,
         needs=(Need.section("issues"), Need.section("positions")),
         metrics=bargain_metrics,
+        reads=("actors.", "positions."),
+        null=bargain_null,
         order=30,
         stochastic=False,
     )

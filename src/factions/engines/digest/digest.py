@@ -127,6 +127,12 @@ def _describe(e) -> str:
     return s
 
 
+def digest_null(scenario, scenario_id: str, options: Mapping | None = None) -> pd.DataFrame:
+    """The digest has no mechanism: its null model is itself (its metrics are the inputs),
+    so every claim on a digest metric is graded *encoded*."""
+    return run_digest(scenario, scenario_id, 0, options).metrics()
+
+
 def digest_metrics(scenario) -> list[str]:
     """The metric names the engine reports: the scenario's own parameters."""
     return [f"{p}*" for p in _METRIC_PREFIXES] + ["ties_positive", "ties_negative"]

@@ -43,6 +43,7 @@ from factions.engines.displace.network import (
     build_network,
     validate_months,
 )
+from factions.engines.displace.null import displace_null
 from factions.engines.displace.results import displace_metrics
 from factions.engines.displace.rules import FlowParameters, edge_probabilities, leave_probability
 from factions.engines.needs import Need
@@ -71,4 +72,6 @@ register(Engine(
                            "the month"),
         "returns": Observable("refugees returned from a host during the month", ("host",)),
     },
-    metrics=displace_metrics))
+    metrics=displace_metrics,
+    reads=("locations.", "routes.", "parameters."),
+    null=displace_null))

@@ -24,6 +24,7 @@ from factions.engines.ground.mapping import (
 )
 from factions.engines.ground.models import SCHEDULABLE, GroundRun, simulate
 from factions.engines.ground.neighbourhood import offsets
+from factions.engines.ground.null import ground_null
 from factions.engines.ground.outbursts import Outburst, find_outbursts, outburst_stats
 from factions.engines.ground.params import (
     PARAMETERS,
@@ -82,4 +83,6 @@ register(Engine(
     needs=(Need.section("populations", "the lattice's citizens are the populations"),
            Need.rule("an armed actor in a population", _armed_in_population)),
     observables={"deaths": Observable("conflict deaths per month")},
-    metrics=ground_metrics))
+    metrics=ground_metrics,
+    reads=("actors.", "relations.", "populations.", "forces.", "parameters."),
+    null=ground_null, null_relative=True))
