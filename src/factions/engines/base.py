@@ -24,6 +24,8 @@ registered with :func:`factions.engines.register` as an :class:`Engine` that dec
 * ``reads`` — the prefixes of the scenario parameters its result depends on
   (``("relations.", "actors.")``; ``None``: all), so that a draw that changes only other
   inputs reuses its result, and the verdicts can trace what a metric reads;
+* ``uses_history`` — whether a result on any named scenario also depends on the scenario
+  of what happened (an engine that fits to data under it), for the result cache;
 * ``null(scenario, scenario_id, options)`` — the engine's metrics with its *mechanism
   neutralised*: what the inputs alone say, without the model (see ``docs/claims.md``);
   a claim whose verdict the null model reproduces is graded *encoded*.
@@ -151,6 +153,7 @@ class Engine:
     reads: tuple[str, ...] | None = None
     null: Callable[..., pd.DataFrame] | None = None
     null_relative: bool = False
+    uses_history: bool = False
     order: int = 50
     stochastic: bool = False
     stochastic_when: Callable[[Mapping], bool] | None = None

@@ -40,6 +40,7 @@ class Outcome:
     result: EngineResult | None
     skipped: str = ""
     null: pd.DataFrame | None = None
+    key: str = ""
 
     @property
     def ok(self) -> bool:
@@ -75,28 +76,47 @@ def run_engine(engine: Engine, scenario, scenario_id: str, seed: int,
 
 def run_chain(engine: Engine, engines: Sequence[Engine], scenario, scenario_id: str,
               seed: int, options: Mapping[str, Mapping], strict: bool = False,
-              done: dict | None = None, stochastic: Mapping[str, bool] | None = None
-              ) -> Outcome:
+              done: dict | None = None, stochastic: Mapping[str, bool] | None = None,
+              cache=None) -> Outcome:
     """Run ``engine`` after the providers (among ``engines``) of what it consumes.
 
     ``done`` caches outcomes by (engine, scenario id, seed) across calls — the seed only
     for engines that ``stochastic`` marks as such (a deterministic provider runs once for
     every seed of its consumers); a provider that was skipped leaves its name out of
-    ``upstream``.
+    ``upstream``. With a :class:`~factions.run.cache.ResultCache`, an outcome whose
+    content key (:func:`~factions.run.cache.content_key`) is on disk is read instead of
+    computed, and a computed one is stored.
     """
     done = {} if done is None else done
     by_name = {e.name: e for e in engines}
-    upstream = {}
+    upstream, upkeys = {}, {}
     for name, provider in upstream_of(engine, engines).items():
         out = run_chain(by_name[provider], engines, scenario, scenario_id, seed, options,
-                        False, done, stochastic)
+                        False, done, stochastic, cache)
         if out.ok:
             upstream[name] = out.result
+        upkeys[name] = getattr(out, "key", "")
     seeded = stochastic is None or stochastic.get(engine.name, True)
     key = (engine.name, scenario_id, int(seed) if seeded else None)
     if key not in done:
-        done[key] = run_engine(engine, scenario, scenario_id, seed, options.get(engine.name),
-                               upstream, strict)
+        ckey = None
+        if cache is not None and cache.dir is not None:
+            from factions.run.cache import content_key
+
+            ckey = content_key(engine, scenario, scenario_id,
+                               seed=int(seed) if seeded else None,
+                               options=dict(options.get(engine.name) or {}), upstream=upkeys)
+            hit = cache.get(ckey)
+            if isinstance(hit, Outcome) and hit.engine == engine.name:
+                hit.key = ckey
+                done[key] = hit
+                return hit
+        out = run_engine(engine, scenario, scenario_id, seed, options.get(engine.name),
+                         upstream, strict)
+        out.key = ckey or ""
+        if ckey is not None and (out.ok or not strict):
+            cache.put(ckey, out)
+        done[key] = out
     return done[key]
 
 

@@ -216,6 +216,13 @@ class Pipeline:
         for the primary pass and ``sweep(state)`` (a
         :class:`~factions.run.sweep.SweepProgress`) for the ensemble.
         """
+        from factions.run.cache import ResultCache, run_lock
+
+        with run_lock(out_dir):
+            return self._run(out_dir, progress, ResultCache(
+                None if out_dir is None else Path(out_dir) / "cache"))
+
+    def _run(self, out_dir, progress, cache) -> RunResults:
         plan = self.plan()
         out = RunResults(self.scenario, plan.scenario_ids, self.seed, 1, plan.names)
         out.skipped = [(e, sid, why) for e, why in plan.skipped.items()
@@ -248,7 +255,7 @@ class Pipeline:
                 sc = variants[r]
             o = run_chain(e, plan.engines, sc, sid, s, plan.options,
                           strict=e.name in plan.strict, done=done if r == 0 else {},
-                          stochastic=plan.stochastic)
+                          stochastic=plan.stochastic, cache=cache if r == 0 else None)
             if o.ok:
                 out.results.append(o.result)
                 frames.append(_metric_frame(o, sid, s))
@@ -311,9 +318,10 @@ class Pipeline:
         if self.vary_inputs:
             draws = draw_table(self.scenario, self.replicas, self.seed, post)
         ens_dir = Path(out_dir or ".factions-ensemble") / "ensemble"
+        ids, names, options = _ensemble_scope(self.scenario, plan, out)
         claims, metrics, ens = run_ensemble(
-            self.scenario, plan.scenario_ids, plan.names, self.seed, self.replicas,
-            plan.options, post, ens_dir, workers=self.workers, scheduler=self.scheduler,
+            self.scenario, ids, names, self.seed, self.replicas,
+            options, post, ens_dir, workers=self.workers, scheduler=self.scheduler,
             progress=None if progress is None else progress.sweep, strict=plan.strict,
             draws=draws, keep=_claimed(self.scenario))
         out.ensemble = ens
@@ -350,6 +358,51 @@ def _metric_frame(outcome, sid: str, seed: int) -> pd.DataFrame:
     if m.empty:
         return pd.DataFrame(columns=METRICS_COLUMNS)
     return m.assign(engine=outcome.engine, scenario=sid, seed=seed)[METRICS_COLUMNS]
+
+
+def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
+                    ) -> tuple[list[str], list[str], dict[str, dict]]:
+    """What the draws run: the named scenarios and engines the claims need (and the
+    providers of what those engines consume), with options for metrics-only work.
+
+    * align runs in lean mode (metrics only) on the months of its claims' windows, with
+      voting power only when a claim names it;
+    * the displacement engine does not refit its flow parameters in every draw: it takes
+      the ones the primary run fitted to the observed stocks (an in-sample fit of the
+      file's values), so its claims are graded *inferred*.
+    """
+    from factions.engines import upstream_of
+
+    claims = [c.test for c in scenario.claims if c.test and c.test.metric]
+    needed = {t.metric.split(".", 1)[0] for t in claims}
+    by_name = {e.name: e for e in plan.engines}
+    todo = [by_name[n] for n in needed if n in by_name]
+    while todo:
+        for provider in upstream_of(todo.pop(), plan.engines).values():
+            if provider not in needed:
+                needed.add(provider)
+                todo.append(by_name[provider])
+    names = [n for n in plan.names if n in needed]
+    sids = {s.scenario for t in claims for s in (t.lhs, t.rhs) if s.scenario is not None}
+    ids = [sid for sid in plan.scenario_ids if sid in sids] or plan.scenario_ids
+    options = {k: dict(v) for k, v in plan.options.items()}
+    if "align" in names:
+        windows = [s.window for t in claims if t.metric.startswith("align.")
+                   for s in (t.lhs, t.rhs) if s.scenario is not None]
+        months = None
+        if windows and all(w is not None for w in windows):
+            months = sorted({m for w in windows for m in scenario.months() if w[0] <= m <= w[1]})
+        power = any(t.metric.startswith(("align.banzhaf", "align.shapley")) for t in claims)
+        options.setdefault("align", {}).update(
+            {"lean": True, "power": power, **({"months": months} if months else {})})
+    if "displace" in names and options.get("displace", {}).get("calibrate", True):
+        fit = next((r for r in out.primary() if r.engine == "displace"
+                    and r.summary.get("calibrated")), None)
+        if fit is not None:
+            fixed = {row.parameter: float(row.value) for row in fit.parameters.itertuples()
+                     if row.fitted_in_sample}
+            options.setdefault("displace", {}).update({"calibrate": False, **fixed})
+    return ids, names, options
 
 
 def _claimed(scenario) -> list[str]:

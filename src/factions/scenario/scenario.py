@@ -178,6 +178,7 @@ class Scenario(ScenarioModel):
         clone._bands = self._bands
         clone.__dict__["_base"] = (base, specs)
         clone.__dict__.pop("_uncertain", None)
+        clone.__dict__.pop("_static_digest", None)
         return clone
 
     def _dated_tie(self, name: str):

@@ -44,6 +44,12 @@ OPTIONS = (
            low=1),
     Option("compare", "str", None, "scenario id whose network at the focus month is compared "
            "with this one"),
+    Option("lean", "bool", False, "metrics only, for ensembles (see align.lean): monthly "
+           "frustration, balance and bloc sizes of the listed months"),
+    Option("months", "months", None, "in lean mode, the months computed (default all)"),
+    Option("method", "choice", "exact", "in lean mode, how each month's frustration is found",
+           choices=("exact", "heuristic")),
+    Option("power", "bool", True, "in lean mode, also compute voting power"),
 )
 
 
@@ -152,6 +158,12 @@ class AlignResult(EngineResult):
         m = self.monthly
         rows = []
         cols = ["frustration", "balance", "triangle_balance"]
+        if self.summary.get("lean"):
+            rows = [(c, mo, v) for c in cols for mo, v in zip(m["month"], m[c], strict=True)]
+            rows += [(f"bloc_size.{a}", mo, float(v)) for (mo, a), v in self._bloc_sizes.items()]
+            rows += [(f"{c}.{p}", mo, float(v)) for c, d in self._power_monthly.items()
+                     for (mo, p), v in d.items()]
+            return pd.DataFrame(rows, columns=METRIC_COLUMNS)
         cols += ["k_frustration"] if "k_frustration" in m else []
         for col in cols:
             rows += [(col, mo, v) for mo, v in zip(m["month"], m[col], strict=True)]
@@ -233,6 +245,10 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
        relations. Journal of Social Structure, 16(2).
     """
     options = check_options("align", OPTIONS, options)
+    if options["lean"]:
+        from factions.engines.align.lean import lean_align
+
+        return lean_align(scenario, scenario_id, seed, options, AlignResult)
     tl = scenario.timeline(scenario_id)
     month = _check_month(tl, options["month"] or tl.months[-1])
     k, cap, time_limit = options["k"], options["cap"], options["time_limit"]

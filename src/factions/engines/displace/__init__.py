@@ -74,4 +74,4 @@ register(Engine(
     },
     metrics=displace_metrics,
     reads=("locations.", "routes.", "parameters."),
-    null=displace_null))
+    null=displace_null, uses_history=True))
