@@ -36,9 +36,18 @@ The run function must
 * draw every random number from ``numpy.random.default_rng(seed)`` (or generators spawned
   from it), so that a seeded run is bit-for-bit reproducible;
 * return an :class:`EngineResult` whose tables are tidy pandas frames, whose figures are
-  renderings of those tables, and whose ``metrics()`` frame feeds the claims table; a
-  result that is degenerate (no violence in any month, nobody displaced) says so in
-  ``degenerate``, and the report and the claims that use it flag it.
+  :class:`plotly.graph_objects.Figure` objects drawn from the result's own data (its
+  tables and fields, nothing else: the report reuses the figures of a result whose data
+  equal an earlier scenario's), and whose ``metrics()`` frame feeds the claims table; a
+  result that is
+  degenerate (no violence in any month, nobody displaced) says so in ``degenerate``, and
+  the report and the claims that use it flag it.
+
+Figures are drawn for the interactive HTML report (:mod:`factions.report`): one card per
+figure name with a scenario selector, rendered from the figure's JSON with one embedded
+copy of plotly.js. Keep them small and quick to build: plain lists and dicts
+(``factions.report.charts.new_plot``), no template (the report applies one), few traces,
+data rounded where the picture does not need more digits.
 
 Metrics are named ``<engine>.<metric>`` by the pipeline; an engine reports bare names
 (``deaths``, ``frustration``) with a month (``YYYY-MM``) or ``None`` for scalars.
@@ -58,7 +67,7 @@ from factions.engines.needs import Need
 from factions.engines.options import Option, check_options, describe_options
 
 if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
+    from plotly.graph_objects import Figure
 
 METRIC_COLUMNS = ["metric", "month", "value"]
 
@@ -89,7 +98,7 @@ class EngineResult:
         return {}
 
     def figures(self) -> dict[str, Figure]:
-        """Named matplotlib figures drawn from the tables (embedded in the HTML report)."""
+        """Named plotly figures drawn from the tables (interactive in the HTML report)."""
         return {}
 
     def metrics(self) -> pd.DataFrame:

@@ -183,46 +183,38 @@ def decomposition_summary(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def decomposition_figure(scenario, summary: pd.DataFrame):
-    """Waterfall of the national decline (median deaths averted by each mechanism) and the
-    regions' shares stacked (medians over the replicas)."""
-    from factions.report.plots import new_figure
+    """Plotly figure: waterfall of the national decline (median deaths averted by each
+    mechanism, then all together) and the regions' shares stacked (medians over the
+    replicas)."""
+    from factions.report.charts import new_plot, panels
 
     spec = scenario.decomposition
     med = summary.set_index("metric")["median"]
-    fig = new_figure(11, 4)
-    ax, ax2 = fig.subplots(1, 2)
     mech = list(spec.mechanisms)
-    vals = [med.get(f"{ENGINE}.averted.{m}", np.nan) for m in mech]
-    start = 0.0
-    for i, v in enumerate(vals):
-        ax.bar(i, v, bottom=start, color="C2" if v >= 0 else "C3")
-        ax.text(i, start + v / 2, f"{v:.3g}", ha="center", va="center", fontsize=8)
-        start += v
-    total = med.get(f"{ENGINE}.total_averted", np.nan)
-    ax.bar(len(mech), total, color="C0")
-    ax.set_xticks(range(len(mech) + 1), [*mech, "all"], fontsize=8)
-    ax.set_ylabel(f"{spec.metric} averted per month")
-    ax.set_title(f"Decline of {spec.metric}, {spec.window[0]}..{spec.window[1]} (median "
-                 "Shapley values)", fontsize=9)
+    vals = [float(med.get(f"{ENGINE}.averted.{m}", np.nan)) for m in mech]
+    total = float(med.get(f"{ENGINE}.total_averted", np.nan))
+    layout, (left, right) = panels(1, 2, hspace=0.12, titles=(
+        f"decline of {spec.metric}, {spec.window[0]}..{spec.window[1]} (median Shapley "
+        "values)", "shares of the decline by region (medians)"))
+    clean = [0.0 if not np.isfinite(v) else v for v in vals]
+    data = [{"type": "waterfall", "x": [*mech, "all"], "y": [*clean, total],
+             "measure": ["relative"] * len(mech) + ["total"], "name": "averted per month",
+             "text": [f"{v:.3g}" for v in [*clean, total]], "textposition": "inside",
+             "showlegend": False, **left}]
     regions = [r.id for r in scenario.regions
                if f"{ENGINE}.region_share.{r.id}.{mech[0]}" in med.index]
-    bottom = np.zeros(len(regions) + 1)
     labels = ["national", *regions]
+    palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
     for k, m in enumerate(mech):
         shares = [med.get(f"{ENGINE}.share.{m}", np.nan)]
         shares += [med.get(f"{ENGINE}.region_share.{r}.{m}", np.nan) for r in regions]
-        shares = np.nan_to_num(np.asarray(shares, float))
-        pos, neg = np.clip(shares, 0, None), np.clip(shares, None, 0)
-        ax2.bar(range(len(labels)), pos, bottom=np.clip(bottom, 0, None), color=f"C{k}",
-                label=m)
-        ax2.bar(range(len(labels)), neg, color=f"C{k}", alpha=0.6)
-        bottom += pos
-    ax2.axhline(0, color="k", lw=0.8)
-    ax2.set_xticks(range(len(labels)), labels, rotation=30, ha="right", fontsize=8)
-    ax2.set_ylabel("share of the decline (median)")
-    ax2.set_title("Shares of the decline by region (medians over the replicas)", fontsize=9)
-    ax2.legend(fontsize=7)
-    return fig
+        data.append({"type": "bar", "x": labels,
+                     "y": np.nan_to_num(np.asarray(shares, float)).tolist(), "name": m,
+                     "marker": {"color": palette[k % len(palette)]}, **right})
+    layout["yaxis"]["title"] = {"text": f"{spec.metric} averted per month"}
+    layout["yaxis2"]["title"] = {"text": "share of the decline"}
+    return new_plot("", 420, data, barmode="relative", margin={"t": 64},
+                    legend={"orientation": "h", "y": -0.2}, **layout)
 
 
 def decomposition_figures(scenario, metrics: pd.DataFrame) -> dict:

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
+from plotly.graph_objects import Figure
 
 from factions.engines import get
 from factions.engines.ground import parse_options, plan_from_timeline, run_ground
@@ -96,6 +96,15 @@ def test_outputs_tables_metrics_and_figures(historical, sc):
     assert all(isinstance(f, Figure) for f in figs.values())
     side = max(int(v.split("x")[0]) for v in r.summary["regions"].values())
     assert r.snapshot.shape == (side, side)  # the largest region's lattice
+    assert np.array_equal(np.asarray(figs["grid_snapshot"].data[0].z), r.snapshot)
+    observed = [tr for tr in figs["series_vs_observed"].data if "observed" in tr.name]
+    assert len(observed) == 1
+    assert np.allclose(np.asarray(observed[0].y, float), r.monthly.observed_deaths,
+                       equal_nan=True)
+    by_region = [tr for tr in figs["regions_vs_observed"].data if tr.name.startswith("model")]
+    assert len(by_region) == len(r.regions)
+    assert np.allclose(np.asarray(by_region[0].y, float),
+                       r.monthly[f"region_deaths_scaled.{list(r.regions)[0]}"])
     assert set(r.to_dict()["tables"]) == {"monthly", "by_seed", "mapping", "fit"}
 
 

@@ -106,10 +106,12 @@ class GroundResult(EngineResult):
         return pd.DataFrame(rows, columns=METRIC_COLUMNS)
 
     def figures(self) -> dict[str, Any]:
-        from factions.engines.ground.figures import grid_figure, regions_figure, series_figure
+        """Plotly figures: deaths against the observed series, the final lattice and, on
+        regions, each region against its series."""
+        from factions.engines.ground.figures import lattice_figure, regions_figure, series_figure
 
         figs = {"series_vs_observed": series_figure(self),
-                "grid_snapshot": grid_figure(self.snapshot, self.group_ids)}
+                "grid_snapshot": lattice_figure(self.snapshot, self.group_ids)}
         if self.regions:
             figs["regions_vs_observed"] = regions_figure(self)
         return figs
