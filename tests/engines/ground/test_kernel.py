@@ -115,7 +115,7 @@ def test_padded_site_codes_match_agents_and_wrap_round_the_torus():
     expected = np.where(kinds > 0, kinds,
                         3 + 2 * sim.group[occupied] + sim.active[occupied].astype(int))
     assert np.array_equal(snap[grid >= 0], expected)
-    r = int(sim.geo[2])
+    r = sim.pad
     assert np.array_equal(sim.code.reshape(20 + 2 * r, 24 + 2 * r),
                           np.pad(snap, r, mode="wrap"))
 

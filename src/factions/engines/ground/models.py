@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from factions.engines.ground.kernel import COUNT_COLUMNS
 from factions.engines.ground.params import validate_params
 from factions.engines.ground.simulator import Simulator
+from factions.engines.ground.state import COUNT_COLUMNS
 from factions.errors import InputError
 
 #: Ticks per kernel call (each call draws a fresh kernel seed from the generator).

@@ -67,7 +67,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "activation", "-", "async",
-        "async: random asynchronous activation (Epstein); sync: optional fast mode, all "
+        "async: random asynchronous activation (Epstein); sync: optional synchronous mode, all "
         "citizens decide on the tick's initial state, then act in random order", str,
     ),
     Parameter("share_a", "-", 0.5, "Model II: share of citizens in group A", float, "II"),
