@@ -14,176 +14,59 @@ decisions are taken first, all on the tick's initial state (:mod:`.kernel_sync`)
 the same loop then only acts on them; otherwise each citizen decides when activated
 (Epstein's random asynchronous activation, the default).
 
+Agents read what they see from count fields and an empty-site bitboard kept up to date
+by their actions (:mod:`.sight`, :mod:`.actions`) instead of scanning their vision; the
+random draws are exactly those of a full scan (``tests/engines/ground/test_seeded.py``).
+
 Internal functions trust their inputs (validated in :mod:`.params`).
 """
 
 from __future__ import annotations
 
-__all__ = ["run_ticks", "arrest", "move", "clone", "replace", "tally"]
+__all__ = ["run_ticks"]
 
 import numpy as np
 from numba import njit
 
+from factions.engines.ground.actions import arrest, clone, kill, leave, move, replace, tally, turn
 from factions.engines.ground.decision import decide
 from factions.engines.ground.kernel_sync import decide_all
-from factions.engines.ground.lattice import (
-    init_citizen,
-    new_slot,
-    put,
-    put_xy,
-    random_empty,
-    remove,
-)
-from factions.engines.ground.scan import (
-    F_EMP,
-    F_TAR,
-    MASK,
-    flag_table,
-    pick,
-    pick_any,
-    scan,
-    site,
-    wrap,
-)
-from factions.engines.ground.state import (
-    ACTIVE,
-    ARRESTS,
-    BIRTHS,
-    CITIZEN,
-    HOT,
-    JAILED,
-    KILLED,
-    N_FREE,
-    NATURAL_DEATHS,
-    POPULATION,
-    QUIESCENT,
-    TOP,
-)
+from factions.engines.ground.lattice import put, random_empty, xy
+from factions.engines.ground.scan import F_EMP, F_TAR, MASK, flag_table, pick, pick_any, scan, site
+from factions.engines.ground.sight import count_empty, pick_empty, seen, sight
+from factions.engines.ground.state import CITIZEN, HOT, INLINE, NATURAL_DEATHS, TOP
+from factions.engines.ground.stream import random, shuffled, stream_of
 
 
-@njit(inline="always", **HOT)
-def arrest(lat, rules, s, v, c, counts):
-    """A cop takes citizen ``v`` (at site ``c``) off the lattice into jail for U{0..Jmax}."""
-    lat.grid[c] = -1
-    put(lat, c, 0)
-    lat.pos[v] = -1
-    lat.active[v] = False
-    lat.jail[v] = np.random.randint(0, rules.max_jail_term + 1)
-    counts[s, lat.group[v], ARRESTS] += 1
+@njit(**INLINE)
+def _targets_any(targets, g):
+    for h in range(targets.shape[1]):
+        if targets[g, h] > 0.0:
+            return True
+    return False
 
 
-@njit(inline="always", **HOT)
-def move(lat, i, o, x, y, dx, dy):
-    """Agent ``i`` at ``(x, y)`` moves to its neighbourhood site ``o`` (known empty)."""
-    r, pw = lat.pad, lat.padded_width
-    nx = wrap(x + dx[o], lat.width)
-    ny = wrap(y + dy[o], lat.height)
-    me = lat.code[(y + r) * pw + x + r]
-    put_xy(lat, x, y, 0)
-    put_xy(lat, nx, ny, me)
-    lat.grid[lat.pos[i]] = -1
-    c = ny * lat.width + nx
-    lat.grid[c] = i
-    lat.pos[i] = c
-
-
-@njit(inline="always", **HOT)
-def _neighbour4(o, x, y, width, height):
-    xx = wrap(x + (1 if o == 0 else (-1 if o == 1 else 0)), width)
-    yy = wrap(y + (1 if o == 2 else (-1 if o == 3 else 0)), height)
-    return yy * width + xx
-
-
-@njit(**HOT)
-def clone(lat, i, t, s, counts):
-    """Model II reproduction into a random empty von Neumann neighbour of agent ``i``."""
-    width, height = lat.width, lat.height
-    x = lat.pos[i] % width
-    y = lat.pos[i] // width
-    n_emp = 0
-    for o in range(4):
-        if lat.grid[_neighbour4(o, x, y, width, height)] < 0:
-            n_emp += 1
-    if n_emp > 0:
-        b = new_slot(lat)
-        if b >= 0:
-            r = np.random.randint(0, n_emp)  # the r-th empty neighbour: E, W, S, N
-            for o in range(4):
-                c = _neighbour4(o, x, y, width, height)
-                if lat.grid[c] < 0:
-                    if r == 0:
-                        init_citizen(lat, b, c, lat.group[i], t)
-                        counts[s, lat.group[i], BIRTHS] += 1
-                        break
-                    r -= 1
-
-
-@njit(**HOT)
-def replace(lat, gv, t, s, counts):
-    """A newcomer of group ``gv`` (fresh ``H``, ``R``) at a random empty site; counted as a
-    birth. Used when killed agents are replaced (each agent stands for many people)."""
-    b = new_slot(lat)
-    c = random_empty(lat.grid)
-    if b >= 0 and c >= 0:
-        init_citizen(lat, b, c, gv, t)
-        counts[s, gv, BIRTHS] += 1
-    elif b >= 0:  # no empty site: give the slot back
-        lat.free[lat.meta[N_FREE]] = b
-        lat.meta[N_FREE] += 1
-
-
-@njit(**HOT)
-def tally(s, lat, counts):
-    """End-of-tick counts: population, jailed, active, quiescent per group."""
-    for i in range(lat.meta[TOP]):
-        if lat.alive[i] and lat.kind[i] == CITIZEN:
-            g = lat.group[i]
-            counts[s, g, POPULATION] += 1
-            if lat.pos[i] < 0:
-                counts[s, g, JAILED] += 1
-            elif lat.active[i]:
-                counts[s, g, ACTIVE] += 1
-            else:
-                counts[s, g, QUIESCENT] += 1
-
-
-@njit(inline="always", **HOT)
-def _kill(lat, rules, s, g, c, counts, kills):
-    """An active of ``g`` attacks the citizen on site ``c``; returns its group if killed,
-    else -1 (one draw unless ``targets`` is 1)."""
-    v = lat.grid[c]
-    h = lat.group[v]
-    q = rules.targets[g, h]
-    if q >= 1.0 or np.random.random() < q:
-        kills[s, g, h] += 1
-        counts[s, h, KILLED] += 1
-        remove(lat, v)
-        return h
-    return -1
-
-
-@njit(**HOT)
-def _step(i, t, s, lat, rules, tab, cflat, kflat, counts, kills):
+@njit(**INLINE)
+def _step(i, t, s, lat, rs, rules, sg, tab, cflat, kflat, counts, kills):
     """Activate agent ``i`` once: serve or leave jail, decide, kill or arrest, move, age,
-    clone. ``n_emp`` (empty sites in vision) is only counted in asynchronous mode; the
-    synchronous one samples targets and sites without counts (:func:`.scan.pick_any`)."""
+    clone. In asynchronous mode counts come from the fields of ``sg``; the synchronous
+    mode samples targets and sites without counts (:func:`.scan.pick_any`)."""
     width, height, r_pad, pw = lat.width, lat.height, lat.pad, lat.padded_width
     victim_group = -1
-    n_emp = 0
     if lat.kind[i] == CITIZEN:
         g = lat.group[i]
-        flat, dx, dy = cflat, rules.cdx, rules.cdy
+        flat, dx, dy, seg = cflat, rules.cdx, rules.cdy, sg.cbits
         if rules.max_age > 0:
             lat.age[i] += 1
             if lat.age[i] >= rules.max_age:
-                remove(lat, i)
+                leave(lat, sg, i, cflat, kflat)
                 counts[s, g, NATURAL_DEATHS] += 1
                 return
         if lat.pos[i] < 0:  # in jail
             if lat.jail[i] > 0:
                 lat.jail[i] -= 1
                 return
-            c = random_empty(lat.grid)
+            c = random_empty(lat.grid, rs)
             if c < 0:
                 return
             lat.grid[c] = i
@@ -192,70 +75,68 @@ def _step(i, t, s, lat, rules, tab, cflat, kflat, counts, kills):
             if rules.sync:
                 return  # decides with everybody else next tick
         p = lat.pos[i]
-        x = p % width
-        y = p // width
+        x, y = xy(lat, p)
         base = (y + r_pad) * pw + x + r_pad
+        o = -1
         if rules.sync:
             if lat.active[i]:
-                o = pick_any(lat.code, tab[g], F_TAR, flat, base)
-                if o >= 0:
-                    victim_group = _kill(lat, rules, s, g, site(o, x, y, dx, dy, width, height),
-                                         counts, kills)
+                o = pick_any(rs, lat.code, tab[g], F_TAR, flat, base)
         else:
-            acc = scan(lat.code, tab[g], flat, base)
-            n_cops = acc & MASK
-            n_act = 1 + ((acc >> 16) & MASK)  # A counts the agent itself
-            n_tar = (acc >> 32) & MASK
-            n_emp = (acc >> 48) & MASK
-            act = decide(rules, g, lat.hard[i], lat.risk[i], n_cops, n_act)
-            lat.active[i] = act
-            put_xy(lat, x, y, 3 + 2 * g + (1 if act else 0))
-            if act and n_tar > 0:
-                o = pick(lat.code, tab[g], F_TAR, n_tar, flat, base)
-                victim_group = _kill(lat, rules, s, g, site(o, x, y, dx, dy, width, height),
-                                     counts, kills)
-                if victim_group >= 0:
-                    n_emp += 1
+            act = decide(rules, sg.p_arrest, g, lat.hard[i], lat.risk[i],
+                         seen(sg.cops, lat, x, y), 1 + seen(sg.own[g], lat, x, y))
+            # A counts the agent itself
+            turn(lat, sg, i, act, x, y, cflat, kflat)
+            if act and _targets_any(rules.targets, g):
+                n_tar = (scan(lat.code, tab[g], flat, base) >> 32) & MASK
+                if n_tar > 0:
+                    o = pick(rs, lat.code, tab[g], F_TAR, n_tar, flat, base)
+        if o >= 0:
+            victim_group = kill(lat, rs, rules, sg, s, g, site(o, x, y, dx, dy, width, height),
+                                cflat, kflat, counts, kills)
     else:
         g = rules.legit.size  # the forces' row of the flag table
-        flat, dx, dy = kflat, rules.kdx, rules.kdy
+        flat, dx, dy, seg = kflat, rules.kdx, rules.kdy, sg.kbits
         p = lat.pos[i]
-        x = p % width
-        y = p // width
+        x, y = xy(lat, p)
         base = (y + r_pad) * pw + x + r_pad
         o = -1
         if rules.sync:
-            o = pick_any(lat.code, tab[g], F_TAR, flat, base)
+            o = pick_any(rs, lat.code, tab[g], F_TAR, flat, base)
         else:
-            acc = scan(lat.code, tab[g], flat, base)
-            n_tar = (acc >> 32) & MASK
-            n_emp = (acc >> 48) & MASK
+            n_tar = seen(sg.acts, lat, x, y)
             if n_tar > 0:
-                o = pick(lat.code, tab[g], F_TAR, n_tar, flat, base)
-                n_emp += 1
+                o = pick(rs, lat.code, tab[g], F_TAR, n_tar, flat, base)
         if o >= 0:
-            c = site(o, x, y, dx, dy, width, height)
-            arrest(lat, rules, s, lat.grid[c], c, counts)
-    if rules.movement:  # x, y: the agent's site (unchanged since the scan)
+            arrest(lat, rs, rules, sg, s, site(o, x, y, dx, dy, width, height), cflat, kflat,
+                   counts)
+    if rules.movement:  # x, y: the agent's site (unchanged since it was activated)
         o = -1
         if rules.sync:
-            o = pick_any(lat.code, tab[g], F_EMP, flat, base)
-        elif n_emp > 0:
-            o = pick(lat.code, tab[g], F_EMP, n_emp, flat, base)
+            o = pick_any(rs, lat.code, tab[g], F_EMP, flat, base)
+        else:  # empty sites counted now: a kill or arrest above freed one in vision
+            enough = (flat.size + 7) // 8  # from there on, rejection sampling
+            at = (y + r_pad) * 64 * lat.row_words + x + r_pad
+            n_emp = count_empty(lat.empty, seg, at, enough)
+            if n_emp > 0:
+                o = pick_empty(rs, lat.code, flat, base, n_emp, enough)
         if o >= 0:
-            move(lat, i, o, x, y, dx, dy)
-    if lat.kind[i] == CITIZEN and rules.clone_p > 0.0 and np.random.random() < rules.clone_p:
-        clone(lat, i, t, s, counts)
+            move(lat, sg, i, o, x, y, dx, dy, cflat, kflat)
+    if lat.kind[i] == CITIZEN and rules.clone_p > 0.0 and random(rs) < rules.clone_p:
+        clone(lat, rs, i, t, s, counts)
     if rules.replace_killed and victim_group >= 0:
-        replace(lat, victim_group, t, s, counts)
+        replace(lat, rs, victim_group, t, s, counts)
 
 
 @njit(**HOT)
-def _activate(order, t, s, lat, rules, tab, cflat, kflat, counts, kills):
-    """One tick's activations, in ``order``; agents born this tick wait for the next."""
-    for i in order:
+def _activate(order, t, s, lat, rs, rules, sg, tab, cflat, kflat, counts, kills):
+    """One tick's activations in a fresh random order of the slots in use (``order`` is
+    scratch space); agents born this tick wait for the next."""
+    n = lat.meta[TOP]
+    shuffled(rs, order, n)
+    for k in range(n):
+        i = order[k]
         if lat.alive[i] and lat.born[i] != t:
-            _step(i, t, s, lat, rules, tab, cflat, kflat, counts, kills)
+            _step(i, t, s, lat, rs, rules, sg, tab, cflat, kflat, counts, kills)
 
 
 @njit(cache=True)
@@ -277,22 +158,23 @@ def run_ticks(seed, t0, n_ticks, lat, rules, counts, kills):
 
     Notes
     -----
-    ``lat.code`` mirrors the lattice as site codes so that scanning a neighbourhood reads
-    one small contiguous array; it is kept in step with ``lat.grid``. A neighbourhood is
-    scanned once to count (cops, own actives, targets, empty sites); a random target or
-    empty site is then drawn by :func:`.scan.pick`. Cost: O(agents x sites in vision)
-    per tick.
+    The count fields are built once per call (O((cops + actives) x vision)) and then
+    updated by the agents' actions; an agent step costs O(1) for a quiet citizen that
+    stays quiet, plus O(vision) when a cop or an active moves or a citizen changes state,
+    plus a few popcounts for its move. A random target is drawn by :func:`.scan.pick`
+    (rejection sampling, or the r-th one in scan order when targets are few).
     """
-    np.random.seed(seed)
+    rs = stream_of(seed)
     pw = lat.padded_width
     cflat = rules.cdy * pw + rules.cdx
     kflat = rules.kdy * pw + rules.kdx
     tab = flag_table(rules.targets)
+    sg = sight(lat, rules, cflat, kflat)
     decided = np.empty(lat.alive.size if rules.sync else 0, np.int8)
+    order = np.empty(lat.alive.size, np.int64)
     for s in range(n_ticks):
         t = t0 + s
         if rules.sync:
-            decide_all(t, lat, rules, tab, cflat, decided)
-        order = np.random.permutation(lat.meta[TOP])
-        _activate(order, t, s, lat, rules, tab, cflat, kflat, counts, kills)
+            decide_all(t, lat, rules, sg, cflat, kflat, decided)
+        _activate(order, t, s, lat, rs, rules, sg, tab, cflat, kflat, counts, kills)
         tally(s, lat, counts)

@@ -27,32 +27,32 @@ __all__ = ["decide_all"]
 
 from numba import njit
 
+from factions.engines.ground.actions import turn
 from factions.engines.ground.decision import decide
-from factions.engines.ground.lattice import put
-from factions.engines.ground.scan import MASK, scan
+from factions.engines.ground.lattice import xy
+from factions.engines.ground.sight import seen
 from factions.engines.ground.state import CITIZEN, HOT, TOP
 
 
 @njit(**HOT)
-def decide_all(t, lat, rules, tab, cflat, out):
+def decide_all(t, lat, rules, sg, cflat, kflat, out):
     """Decide every free citizen on the current lattice, then write all decisions.
 
-    ``out`` is scratch space (one int8 per slot): ``-1`` not deciding, ``0`` quiet,
-    ``1`` active.
+    ``C`` and ``A`` are read from the count fields ``sg`` (:mod:`.sight`), which the
+    writes then update. ``out`` is scratch space (one int8 per slot): ``-1`` not
+    deciding, ``0`` quiet, ``1`` active.
     """
     n = lat.meta[TOP]
-    width, r_pad, pw = lat.width, lat.pad, lat.padded_width
     for i in range(n):
         out[i] = -1
         if lat.alive[i] and lat.kind[i] == CITIZEN and lat.pos[i] >= 0 and lat.born[i] != t:
             g = lat.group[i]
-            x = lat.pos[i] % width
-            y = lat.pos[i] // width
-            acc = scan(lat.code, tab[g], cflat, (y + r_pad) * pw + x + r_pad)
-            n_cops = acc & MASK
-            n_act = 1 + ((acc >> 16) & MASK)
-            out[i] = 1 if decide(rules, g, lat.hard[i], lat.risk[i], n_cops, n_act) else 0
+            x, y = xy(lat, lat.pos[i])
+            act = decide(rules, sg.p_arrest, g, lat.hard[i], lat.risk[i],
+                         seen(sg.cops, lat, x, y), 1 + seen(sg.own[g], lat, x, y))
+            out[i] = 1 if act else 0
     for i in range(n):
         if out[i] >= 0:
-            lat.active[i] = out[i] == 1
-            put(lat, lat.pos[i], 3 + 2 * lat.group[i] + out[i])
+            p = lat.pos[i]
+            x, y = xy(lat, p)
+            turn(lat, sg, i, out[i] == 1, x, y, cflat, kflat)

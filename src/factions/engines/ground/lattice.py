@@ -2,61 +2,85 @@
 
 Every function takes a :class:`~factions.engines.ground.state.Lattice` and trusts it
 (built by :class:`~factions.engines.ground.simulator.Simulator`). Random numbers come
-from numba's per-thread generator, seeded by the caller of each kernel entry point.
+from the :class:`~factions.engines.ground.stream.Stream` ``rs`` that each kernel entry
+point seeds.
 """
 
 from __future__ import annotations
 
-__all__ = ["put", "put_xy", "randint", "random_empty", "new_slot", "remove", "init_citizen",
+__all__ = ["xy", "aliases", "put", "put_xy", "random_empty", "new_slot", "remove", "init_citizen",
            "populate", "set_force", "snapshot", "repad"]
 
 import numpy as np
 from numba import njit
 
-from factions.engines.ground.state import CITIZEN, HOT, N_FREE, TOP
+from factions.engines.ground.state import CITIZEN, HOT, INLINE, N_FREE, TOP
+from factions.engines.ground.stream import permutation, randint, random, stream_of
+
+_ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-@njit(inline="always", **HOT)
-def _put_row(code, row, x, width, r, value):
-    code[row + x + r] = value
-    if x < r:
-        code[row + x + width + r] = value
-    if x >= width - r:
-        code[row + x - width + r] = value
+@njit(**INLINE)
+def _put_one(lat, prow, col, value, set_bit, clear):
+    lat.code[prow * lat.padded_width + col] = value
+    w = prow * lat.row_words + (col >> 6)
+    bit = np.uint64(1) << np.uint64(col & 63)
+    lat.empty[w] = (lat.empty[w] & ~(bit & clear)) | (bit & set_bit)
 
 
-@njit(inline="always", **HOT)
+@njit(**INLINE)
+def aliases(lat, x, y):
+    """Padded rows ``r1, r2`` and columns ``c1, c2`` of site ``(x, y)``: ``(r1, c1)`` is
+    the site itself, the others its halo copies, or again ``r1`` / ``c1`` where the site
+    has none (a site near an edge has two copies, near a corner four)."""
+    width, height, r = lat.width, lat.height, lat.pad
+    c1 = x + r
+    c2 = c1 + width * (x < r) - width * (x >= width - r)
+    r1 = y + r
+    r2 = r1 + height * (y < r) - height * (y >= height - r)
+    return r1, r2, c1, c2
+
+
+@njit(**INLINE)
 def put_xy(lat, x, y, value):
-    """Write the site code of ``(x, y)`` and its halo copies."""
-    width, height, r, pw = lat.width, lat.height, lat.pad, lat.padded_width
-    _put_row(lat.code, (y + r) * pw, x, width, r, value)
-    if y < r:
-        _put_row(lat.code, (y + height + r) * pw, x, width, r, value)
-    if y >= height - r:
-        _put_row(lat.code, (y - height + r) * pw, x, width, r, value)
+    """Write the site code of ``(x, y)``, its halo copies and their empty bits.
+
+    A site has one copy in the padded arrays, two near an edge, four near a corner; the
+    second row and column below are the first again where there is no copy, so the same
+    four writes serve every site without branches (2 v + 1 <= side, so a site is never
+    near both opposite edges).
+    """
+    r1, r2, c1, c2 = aliases(lat, x, y)
+    set_bit = _ALL if value == 0 else np.uint64(0)
+    clear = ~set_bit
+    _put_one(lat, r1, c1, value, set_bit, clear)
+    _put_one(lat, r1, c2, value, set_bit, clear)
+    _put_one(lat, r2, c1, value, set_bit, clear)
+    _put_one(lat, r2, c2, value, set_bit, clear)
+
+
+@njit(**INLINE)
+def xy(lat, cell):
+    """``(x, y)`` of row-major site ``cell`` (read from the tables ``col``, ``row``)."""
+    return lat.col[cell], lat.row[cell]
 
 
 @njit(**HOT)
 def put(lat, cell, value):
     """Write the site code of site ``cell`` (row-major) and its halo copies."""
-    put_xy(lat, cell % lat.width, cell // lat.width, value)
-
-
-@njit(inline="always", **HOT)
-def randint(n):
-    """Uniform integer in [0, n) from one double (bias below 2**-50 for the n used here)."""
-    return int(np.random.random() * n)
+    x, y = xy(lat, cell)
+    put_xy(lat, x, y, value)
 
 
 @njit(**HOT)
-def random_empty(grid):
+def random_empty(grid, rs):
     """A uniformly random empty site (64 rejection draws, then a scan), or -1 if full."""
     n = grid.size
     for _ in range(64):
-        c = np.random.randint(0, n)
+        c = randint(rs, n)
         if grid[c] < 0:
             return c
-    start = np.random.randint(0, n)
+    start = randint(rs, n)
     for j in range(n):
         c = (start + j) % n
         if grid[c] < 0:
@@ -91,15 +115,15 @@ def remove(lat, i):
 
 
 @njit(**HOT)
-def init_citizen(lat, b, c, g, t):
+def init_citizen(lat, rs, b, c, g, t):
     """A new quiet citizen of group ``g`` in slot ``b`` at site ``c``, born at tick ``t``."""
     lat.grid[c] = b
     put(lat, c, 3 + 2 * g)
     lat.kind[b] = CITIZEN
     lat.group[b] = g
     lat.pos[b] = c
-    lat.hard[b] = np.random.random()
-    lat.risk[b] = np.random.random()
+    lat.hard[b] = random(rs)
+    lat.risk[b] = random(rs)
     lat.active[b] = False
     lat.jail[b] = 0
     lat.age[b] = 0
@@ -121,14 +145,14 @@ def _place_force(lat, b, c, kcode, t):
 @njit(cache=True)
 def populate(seed, lat, group_counts, n_cops, n_peace, max_age):
     """Place citizens of each group, then cops and peacekeepers, on distinct random sites."""
-    np.random.seed(seed)
-    cells = np.random.permutation(lat.grid.size)
+    rs = stream_of(seed)
+    cells = permutation(rs, lat.grid.size)
     b = 0
     for g in range(group_counts.size):
         for _ in range(group_counts[g]):
-            init_citizen(lat, b, cells[b], g, -1)
+            init_citizen(lat, rs, b, cells[b], g, -1)
             if max_age > 0:
-                lat.age[b] = np.random.randint(0, max_age)
+                lat.age[b] = randint(rs, max_age)
             b += 1
     for kcode, n in ((1, n_cops), (2, n_peace)):
         for _ in range(n):
@@ -140,7 +164,7 @@ def populate(seed, lat, group_counts, n_cops, n_peace, max_age):
 @njit(cache=True)
 def set_force(seed, lat, kcode, target, t):
     """Add (at random empty sites) or withdraw (at random) agents of kind ``kcode``."""
-    np.random.seed(seed)
+    rs = stream_of(seed)
     have = np.empty(lat.meta[TOP], np.int64)
     n = 0
     for i in range(lat.meta[TOP]):
@@ -148,11 +172,11 @@ def set_force(seed, lat, kcode, target, t):
             have[n] = i
             n += 1
     if n > target:
-        pick = np.random.permutation(n)[: n - target]
+        pick = permutation(rs, n)[: n - target]
         for q in pick:
             remove(lat, have[q])
     for _ in range(target - n):
-        c = random_empty(lat.grid)
+        c = random_empty(lat.grid, rs)
         if c < 0:
             break
         b = new_slot(lat)

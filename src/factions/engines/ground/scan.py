@@ -14,15 +14,15 @@ __all__ = ["F_COP", "F_ACT", "F_TAR", "F_EMP", "MASK", "flag_table", "scan", "pi
 import numpy as np
 from numba import njit
 
-from factions.engines.ground.lattice import randint
-from factions.engines.ground.state import HOT
+from factions.engines.ground.state import HOT, INLINE
+from factions.engines.ground.stream import randbelow
 
 # Packed flags: one addition per scanned site counts four things at once (16-bit fields).
 F_COP, F_ACT, F_TAR, F_EMP = 1, 1 << 16, 1 << 32, 1 << 48
 MASK = (1 << 16) - 1
 
 
-@njit(inline="always", **HOT)
+@njit(**INLINE)
 def wrap(v, n):
     if v < 0:
         return v + n
@@ -31,7 +31,7 @@ def wrap(v, n):
     return v
 
 
-@njit(inline="always", **HOT)
+@njit(**INLINE)
 def site(o, x, y, dx, dy, width, height):
     """Row-major site of offset ``o`` seen from ``(x, y)`` on the torus."""
     return wrap(y + dy[o], height) * width + wrap(x + dx[o], width)
@@ -69,7 +69,7 @@ def scan(code, tab, flat, base):
 
 
 @njit(**HOT)
-def pick(code, tab, flag, n_flag, flat, base):
+def pick(rs, code, tab, flag, n_flag, flat, base):
     """Index ``o`` of a uniformly random neighbourhood site with ``flag`` (``n_flag`` > 0).
 
     Rejection sampling when such sites are common (expected ``len(flat) / n_flag`` <= 8
@@ -78,10 +78,10 @@ def pick(code, tab, flag, n_flag, flat, base):
     n = flat.size
     if 8 * n_flag >= n:
         while True:
-            o = randint(n)
+            o = randbelow(rs, n)
             if tab[code[base + flat[o]]] & flag:
                 return o
-    r = randint(n_flag)
+    r = randbelow(rs, n_flag)
     for o in range(n):
         if tab[code[base + flat[o]]] & flag:
             if r == 0:
@@ -91,14 +91,14 @@ def pick(code, tab, flag, n_flag, flat, base):
 
 
 @njit(**HOT)
-def pick_any(code, tab, flag, flat, base):
+def pick_any(rs, code, tab, flag, flat, base):
     """Like :func:`pick` without a known count: 16 rejection draws, then an exact count
     and the ``r``-th such site; -1 if there is none."""
     n = flat.size
     if n == 0:
         return -1
     for _ in range(16):
-        o = randint(n)
+        o = randbelow(rs, n)
         if tab[code[base + flat[o]]] & flag:
             return o
     count = 0
@@ -107,7 +107,7 @@ def pick_any(code, tab, flag, flat, base):
             count += 1
     if count == 0:
         return -1
-    r = randint(count)
+    r = randbelow(rs, count)
     for o in range(n):
         if tab[code[base + flat[o]]] & flag:
             if r == 0:

@@ -18,6 +18,7 @@ import numpy as np
 from factions.engines.ground import lattice
 from factions.engines.ground.kernel import run_ticks
 from factions.engines.ground.neighbourhood import offsets
+from factions.engines.ground.sight import segments
 from factions.engines.ground.state import COUNT_COLUMNS, ROUNDING, Lattice, Rules
 
 _SCALARS = (
@@ -85,6 +86,7 @@ class Simulator:
         cap = 2 * n_cells
         self.rng = rng
         self.grid = np.full(n_cells, -1, np.int64)
+        self.row, self.col = (a.ravel().astype(np.int32) for a in np.indices((height, width)))
         self.kind = np.zeros(cap, np.int8)
         self.group = np.zeros(cap, np.int8)
         self.pos = np.full(cap, -1, np.int64)
@@ -123,15 +125,20 @@ class Simulator:
         old = self._lattice() if self.code.size else None
         #: depth of the halo of ``code``: the torus wrapped this many sites on every side
         self.pad = max(1, self.p["vision"], self.p["cop_vision"])
-        self.code = np.zeros((self.height + 2 * self.pad) * (self.width + 2 * self.pad),
-                             np.int8)
+        rows, pw = self.height + 2 * self.pad, self.width + 2 * self.pad
+        self.code = np.zeros(rows * pw, np.int8)
+        self.row_words = (pw + 63) // 64 + 1
+        self.empty = np.full(rows * self.row_words, np.uint64(2**64 - 1), np.uint64)
         if old is not None:  # re-pad the current lattice for the new vision
             lattice.repad(old, self._lattice())
+        self.cseg = segments(self.cdx, self.cdy)
+        self.kseg = segments(self.kdx, self.kdy)
 
     def _lattice(self) -> Lattice:
         """The state arrays as the kernel's record (views, no copies)."""
         return Lattice(self.width, self.height, self.pad, self.width + 2 * self.pad,
-                       self.grid, self.code, self.kind, self.group, self.pos, self.hard,
+                       self.grid, self.col, self.row, self.code, self.empty, self.row_words,
+                       self.kind, self.group, self.pos, self.hard,
                        self.risk, self.active, self.jail, self.age, self.born, self.alive,
                        self.meta, self.free)
 
@@ -141,7 +148,7 @@ class Simulator:
                      float(p["k"]), int(p["max_jail_term"]), bool(p["movement"]),
                      ROUNDING[p["arrest_rounding"]], float(p["clone_probability"]),
                      int(p["max_age"]), bool(self.replace_killed), p["activation"] == "sync",
-                     self.cdx, self.cdy, self.kdx, self.kdy)
+                     self.cdx, self.cdy, self.kdx, self.kdy, self.cseg, self.kseg)
 
     @property
     def n_cells(self) -> int:

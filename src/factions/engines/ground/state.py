@@ -22,7 +22,7 @@ from __future__ import annotations
 __all__ = [
     "Lattice", "Rules", "COUNT_COLUMNS", "ACTIVE", "JAILED", "QUIESCENT", "ARRESTS", "KILLED",
     "BIRTHS", "NATURAL_DEATHS", "POPULATION", "CITIZEN", "COP", "PEACEKEEPER", "TOP",
-    "N_FREE", "ROUNDING", "HOT",
+    "N_FREE", "ROUNDING", "HOT", "INLINE",
 ]
 
 from typing import NamedTuple
@@ -45,7 +45,13 @@ TOP, N_FREE = 0, 1
 #: code that allocates nothing). Without it every array handed from one function to the
 #: next is reference-counted with atomic instructions, which cost more than half the time
 #: of an agent's step once the state travels in :class:`Lattice` records.
-HOT = {"cache": True, "_nrt": False}
+HOT = {"cache": True, "_nrt": False, "forceinline": False}
+#: :data:`HOT`, and always inlined by LLVM into the caller. Records are passed by value,
+#: so calling a function with :class:`Lattice` and :class:`~.sight.Sight` copies about
+#: 3 kB; the functions called once or more per agent step are therefore inlined. (LLVM
+#: inlining, not numba's ``inline="always"``, which deep-copies the callee's IR at each
+#: call site and doubles the first compilation.)
+INLINE = {"cache": True, "_nrt": False, "forceinline": True}
 
 #: codes of ``Rules.rounding`` (how ``C / A`` is made an integer)
 ROUNDING = {"floor": 0, "round": 1, "none": 2}
@@ -64,9 +70,18 @@ class Lattice(NamedTuple):
         ``width + 2 * pad``: row stride of ``code``.
     grid : (width * height,) int64
         Slot of the agent on each site, ``-1`` if empty (row-major, site ``y * width + x``).
+    col, row : (width * height,) int32
+        ``x`` and ``y`` of each site (tables: an integer division costs more than the
+        rest of a quiet citizen's decision).
     code : ((height + 2 pad) * padded_width,) int8
         Site codes, padded: the torus wrapped ``pad`` sites deep on every side, so that a
         neighbourhood is read without wrapping.
+    empty : ((height + 2 pad) * row_words,) uint64
+        The same padded lattice as a bitboard: bit ``col % 64`` of word
+        ``prow * row_words + col // 64`` is set iff padded site ``(col, prow)`` is empty
+        (one spare word per row; see :mod:`.sight`).
+    row_words : int
+        Words per bitboard row.
     kind, group, pos, hard, risk, active, jail, age, born, alive : (slots,) arrays
         Per agent slot: kind, group, site (``-1`` when jailed), hardship ``H``, risk
         aversion ``R``, active flag, remaining jail term, age, tick of birth, alive flag.
@@ -81,7 +96,11 @@ class Lattice(NamedTuple):
     pad: int
     padded_width: int
     grid: np.ndarray
+    col: np.ndarray
+    row: np.ndarray
     code: np.ndarray
+    empty: np.ndarray
+    row_words: int
     kind: np.ndarray
     group: np.ndarray
     pos: np.ndarray
@@ -125,6 +144,9 @@ class Rules(NamedTuple):
         Synchronous decisions (:mod:`.kernel_sync`) instead of Epstein's asynchronous ones.
     cdx, cdy, kdx, kdy : int64 arrays
         Vision offsets of citizens and of forces (:func:`.neighbourhood.offsets`).
+    cseg, kseg : (segments, 3) int64
+        The same visions as row segments ``(dy, first dx, length)``
+        (:func:`.sight.segments`).
     """
 
     legit: np.ndarray
@@ -143,3 +165,5 @@ class Rules(NamedTuple):
     cdy: np.ndarray
     kdx: np.ndarray
     kdy: np.ndarray
+    cseg: np.ndarray
+    kseg: np.ndarray
