@@ -20,11 +20,12 @@ def test_run_writes_report(small_path, tmp_path, capsys):
     assert "digest — scenario <code>historical</code>" in html
     assert "data:image/png;base64," in html          # figures embedded
     assert "surge_more_troops" in html
-    assert "3 claims: <b>2</b> hold · <b>1</b> untestable" in html
+    assert ("3 claims: <b>1</b> hold · <b>1</b> encoded (hold or fail by construction) · "
+            "<b>1</b> untestable") in html
     res = json.loads((out / "results.json").read_text())
     assert res["seed"] == 3 and res["scenarios"] == ["historical", "no_surge", "rupture"]
     claims = {c["claim"]: c for c in res["claims"]}
-    assert claims["surge_more_troops"]["verdict"] == "holds"
+    assert claims["surge_more_troops"]["verdict"] == "encoded (holds by construction)"
     assert claims["surge_more_troops"]["difference"] == pytest.approx(20000)
     assert (out / "tables" / "digest__historical__shocks.csv").exists()
     assert (out / "tables" / "claims.csv").exists()
@@ -53,7 +54,7 @@ def test_check_json(small_path, capsys):
     (["check", "--nope"], "No such option"),
     (["run", "SMALL", "-s", "nope"], "unknown scenario 'nope'"),
     (["run", "SMALL", "-e", "nope"], "unknown engine 'nope'"),
-    (["run", "SMALL", "-e", "digest", "--option", "digest.x=1"], "does not accept option(s) x"),
+    (["run", "SMALL", "-e", "digest", "--option", "digest.x=1"], "engine 'digest': unknown option(s) x; accepted: none"),
     (["run", "SMALL", "--option", "garbage"], "expected ENGINE.NAME=VALUE"),
 ])
 def test_user_errors_one_line_exit_2(argv, fragment, small_path, tmp_path, capsys):
@@ -80,3 +81,33 @@ def test_check_default_scenario(capsys):
     assert data["file"] == "iraq-2007.yaml" and data["actors"] >= 20
     assert {"historical", "no_surge", "no_realignment", "war_on_iran",
             "workers_unite"} <= set(data["scenarios"])
+
+
+def test_scenarios_lists_the_embedded_ones(capsys):
+    assert main(["scenarios", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["default"] == "iraq-2007" and "iraq-2007" in data["scenarios"]
+    assert data["scenarios"]["iraq-2007"].startswith("Iraq 2006-09")
+
+
+def test_check_by_name_and_engine_readiness(capsys):
+    assert main(["check", "iraq-2007", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["file"] == "iraq-2007" and data["engines"] == {
+        e: "ready" for e in ("digest", "align", "bargain", "ground", "displace")}
+
+
+def test_check_says_why_an_engine_would_be_skipped(small_text, tmp_path, capsys):
+    path = tmp_path / "no_routes.yaml"
+    head, tail = small_text.split("routes:")
+    path.write_text(head + tail[tail.index("shocks:"):])
+    assert main(["check", str(path), "--json"]) == 0
+    engines = json.loads(capsys.readouterr().out)["engines"]
+    assert engines["displace"].startswith("needs routes (the scenario has none)")
+    assert engines["align"] == "ready"
+
+
+def test_unknown_name_is_one_line(capsys):
+    assert main(["run", "atlantis-1999"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "atlantis-1999 no such file or embedded scenario (embedded: iraq-2007" in err[0]

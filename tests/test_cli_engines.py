@@ -87,3 +87,17 @@ def test_ground_bare_bad_parameter(capsys):
 def test_ground_set_without_model(capsys):
     assert main(["ground", "--set", "vision=3"]) == 2
     assert "--set is for the bare model" in capsys.readouterr().err
+
+
+def test_align_console_without_seats(small_path, tmp_path, capsys):
+    """A scenario where no actor holds seats has no power table; the console view skips it."""
+    text = "\n".join(line.replace(", seats: 60", "").replace(", seats: 30", "")
+                     .replace(", seats: 10", "") for line in small_path.read_text().splitlines())
+    assert "seats:" not in text
+    f = tmp_path / "noseats.yaml"
+    f.write_text(text)
+    assert main(["align", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "Blocs at" in out and "Voting power" not in out
+    assert main(["align", str(small_path)]) == 0
+    assert "Voting power" in capsys.readouterr().out

@@ -39,7 +39,7 @@ class FactionsError(Exception):
     exit_code = 2
 
     def lines(self) -> list[str]:
-        return [str(self)]
+        return str(self).splitlines() or [str(self)]
 
 
 class ScenarioError(FactionsError):

@@ -89,7 +89,10 @@ def test_abc_refuses_bad_settings(sc, tmp_path):
     with pytest.raises(InputError, match="is a grid"):
         abc_rejection(sc, {LEGIT: Grid(0, 1, 3)}, observation="deaths", metric=METRIC,
                       out_dir=tmp_path)
-    with pytest.raises(InputError, match="observation 'ibc_deaths' is not in the scenario"):
+    with pytest.raises(InputError, match="observation 'nope' is not in the scenario"):
+        abc_rejection(sc, {LEGIT: Uniform(0, 1)}, observation="nope", metric=METRIC,
+                      out_dir=tmp_path)
+    with pytest.raises(InputError, match="no observation declares `compares: digest"):
         abc_rejection(sc, {LEGIT: Uniform(0, 1)}, metric=METRIC, out_dir=tmp_path)
     with pytest.raises(InputError, match="accept"):
         abc_rejection(sc, {LEGIT: Uniform(0, 1)}, observation="deaths", accept=0,

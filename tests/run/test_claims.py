@@ -49,6 +49,8 @@ def test_missing_metric_is_reported_not_guessed(small_text):
 def test_run_all_end_to_end(sc):
     res = run_all(sc, engines=["digest"])
     row = res.claims.set_index("claim").loc["surge_more_troops"]
-    assert row["verdict"] == "holds" and row["difference"] == pytest.approx(20000)
+    # the digest reports the inputs: a claim on it holds by construction
+    assert row["verdict"] == "encoded (holds by construction)" and row["grade"] == "encoded"
+    assert row["difference"] == pytest.approx(20000) and row["p_null"] == 1.0
     assert set(res.metrics["scenario"]) == {"historical", "no_surge", "rupture"}
     assert res.claims.set_index("claim").loc["economy", "verdict"].startswith("untestable")

@@ -75,3 +75,39 @@ def test_with_base_overrides_before_shocks(sc):
     assert sc.timeline("historical").value("populations.group_a.legitimacy", "2007-01") == 0.7
     with pytest.raises(ScenarioError, match="unknown parameter 'forces.tanks'"):
         sc.with_base({"forces.tanks": 1})
+
+
+def test_effect_strengths_are_parameters(small_text):
+    from factions.scenario import parse_scenario
+
+    sc = parse_scenario(small_text.replace("- {param: forces.occ_troops, shift: 20000, ramp: 4}",
+                                           "- {id: extra, param: forces.occ_troops, shift: 20000, "
+                                           "ramp: 4}"), "s.yaml")
+    base = sc.timeline("historical").series("forces.occ_troops")
+    more = sc.with_base({"shocks.surge.extra": 40000}).timeline("historical")
+    assert more.series("forces.occ_troops")["2007-12"] == base["2007-12"] + 20000
+    # by index too, and the other scenarios without the shock are untouched
+    idx = sc.with_base({"shocks.ceasefire.1": 2.0}).timeline("historical")
+    assert idx.series("populations.group_a.legitimacy")["2007-08"] == 1.0  # clipped to [0, 1]
+    assert (sc.with_base({"shocks.surge.extra": 40000}).timeline("no_surge")
+            .series("forces.occ_troops") == sc.timeline("no_surge")
+            .series("forces.occ_troops")).all()
+    # a set is clipped to the domain of the parameter it sets
+    off = sc.with_base({"shocks.ceasefire.0": 7.0}).timeline("historical")
+    assert off.series("actors.mil_a.active")["2007-09"] == 1.0
+    # the original is not changed
+    assert (sc.timeline("historical").series("forces.occ_troops") == base).all()
+
+
+@pytest.mark.parametrize("name, message", [
+    ("shocks.nope.0", "no shock 'nope'"),
+    ("shocks.surge.5", "shock 'surge' has effects shocks.surge.0"),
+    ("shocks.surge", "an effect strength is shocks.<shock>.<effect id or index>"),
+])
+def test_bad_effect_strength_names(small_text, name, message):
+    from factions.errors import ScenarioError
+    from factions.scenario import parse_scenario
+
+    sc = parse_scenario(small_text, "s.yaml")
+    with pytest.raises(ScenarioError, match=message):
+        sc.with_base({name: 1.0})

@@ -13,7 +13,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from factions import __version__
@@ -26,8 +25,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 out = Console()
 err = Console(stderr=True)
 
-FileArg = Annotated[Path | None, typer.Argument(
-    help="scenario YAML file (default: the embedded Iraq 2007–08 scenario)", show_default=False)]
+FileArg = Annotated[str | None, typer.Argument(
+    help="scenario YAML file or the name of an embedded scenario (see `factions scenarios`; "
+         "default: the embedded default scenario)", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print the result as JSON on stdout")]
 
 
@@ -43,9 +43,9 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version, 
     """factions: alignment, bargaining, ground violence and displacement of conflict factions."""
 
 
-def _load(file: Path | None):
-    from factions.scenario import default_scenario, load_scenario
-    return default_scenario() if file is None else load_scenario(file)
+def _load(file: str | Path | None):
+    from factions.scenario import resolve_scenario
+    return resolve_scenario(file)
 
 
 def _print_json(data) -> None:
@@ -79,15 +79,41 @@ def _parse_options(items: list[str] | None) -> dict[str, dict]:
 
 
 @app.command()
+def scenarios(as_json: JsonOpt = False):
+    """List the embedded scenarios (run one with `factions run NAME`)."""
+    from factions.scenario import DEFAULT_SCENARIO, embedded_scenarios
+
+    found = embedded_scenarios()
+    if as_json:
+        _print_json({"default": DEFAULT_SCENARIO, "scenarios": found})
+        return
+    t = Table(title="Embedded scenarios", header_style="bold")
+    t.add_column("name")
+    t.add_column("title", overflow="fold")
+    for name, title in found.items():
+        t.add_row(name + (" (default)" if name == DEFAULT_SCENARIO else ""), title)
+    out.print(t)
+
+
+@app.command()
 def check(file: FileArg = None, as_json: JsonOpt = False):
     """Validate a scenario file (default: the embedded one) and summarise what it holds."""
+    from factions.errors import ScenarioError
+    from factions.run.checks import engine_problems
+
     sc = _load(file)
+    problems = engine_problems(sc)
+    if problems:
+        raise ScenarioError(problems)
     summary = {
         "file": str(file) if file else sc.file, "name": sc.meta.name, "period": [sc.meta.start, sc.meta.end],
         **{k: len(getattr(sc, k)) for k in ("actors", "issues", "positions", "relations",
-                                            "populations", "forces", "parameters", "locations",
-                                            "routes", "shocks", "claims", "observations")},
+                                            "populations", "forces", "parameters", "regions",
+                                            "locations", "routes", "shocks", "claims",
+                                            "observations")},
         "scenarios": sc.scenario_ids(),
+        "engines": _engine_readiness(sc),
+        "uncertain_inputs": _uncertainty(sc),
     }
     if as_json:
         _print_json({"valid": True, **summary})
@@ -96,9 +122,35 @@ def check(file: FileArg = None, as_json: JsonOpt = False):
     t.add_column("section")
     t.add_column("content", overflow="fold")
     for k, v in summary.items():
-        if k not in ("file", "name"):
-            t.add_row(k, ", ".join(map(str, v)) if isinstance(v, list) else str(v))
+        if k in ("file", "name"):
+            continue
+        if k == "uncertain_inputs":
+            v = (f"{v['count']} ({', '.join(f'{n} {o}' for o, n in v['by_origin'].items())}); "
+                 + ", ".join(f"{f} {n}" for f, n in sorted(v["by_field"].items())))
+        elif isinstance(v, dict):
+            v = "; ".join(f"{e}: {why}" for e, why in v.items())
+        t.add_row(k, ", ".join(map(str, v)) if isinstance(v, list) else str(v))
     out.print(t)
+
+
+def _uncertainty(sc) -> dict:
+    """How many inputs are uncertain, by origin and by field, with their bands."""
+    from collections import Counter
+
+    inputs = sc.uncertain_inputs()
+    return {"count": len(inputs),
+            "by_origin": dict(Counter(x.origin for x in inputs)),
+            "by_field": dict(Counter(x.name.split(".")[0] + "." + x.name.split(".")[-1]
+                                     if not x.name.startswith(("shocks.", "relations."))
+                                     else x.name.split(".")[0] for x in inputs)),
+            "inputs": [x.as_dict() for x in inputs]}
+
+
+def _engine_readiness(sc) -> dict[str, str]:
+    """``{engine: "ready" or why it would be skipped}``."""
+    from factions.engines import available, unmet_needs
+
+    return {e.name: "; ".join(unmet_needs(e, sc)) or "ready" for e in available()}
 
 
 @app.command()
@@ -109,35 +161,88 @@ def run(file: FileArg = None,
                           help="engine to run (repeatable; default: all)")] = None,
         out_dir: Annotated[Path, typer.Option("--out", "-o", help="report directory")] = Path("report"),
         seed: Annotated[int, typer.Option(help="random seed (recorded in the results)")] = 0,
-        replicas: Annotated[int, typer.Option(
-            help="replicas of the stochastic engines for the claims' probabilities "
-                 "(run on Dask when > 1)", min=1)] = 10,
+        draws: Annotated[int, typer.Option(
+            "--draws", "--replicas",
+            help="draws for the claims' probabilities: each a seed of the stochastic engines "
+                 "and a joint sample of the uncertain inputs (run on Dask when > 1)",
+            min=1)] = 100,
+        fixed_inputs: Annotated[bool, typer.Option(
+            "--fixed-inputs", help="draw seeds only, keep every input at its value")] = False,
         workers: Annotated[int, typer.Option(help="local Dask worker processes", min=1)] = 2,
         scheduler: Annotated[str | None, typer.Option(
             help="address of a running Dask scheduler (instead of local workers)")] = None,
         posterior: Annotated[str | None, typer.Option(
             help="calibration directory from `factions calibrate` whose parameter sets the "
-                 "replicas use; 'none' for none (default: the one shipped with the "
-                 "embedded scenario)")] = None,
+                 "replicas use; 'none' for none (default: the one shipped with an embedded "
+                 "scenario)")] = None,
         option: Annotated[list[str] | None, typer.Option("--option",
                           help="engine option ENGINE.NAME=VALUE (repeatable)")] = None,
+        verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                           help="print every engine's summary and every claim")] = False,
         as_json: JsonOpt = False):
     """Run every engine on every scenario, answer the claims and write a report directory."""
+    from factions.cli.render import print_run
+    from factions.run import Pipeline
+
     sc = _load(file)
-    opts = _parse_options(option)
-    res = run_with_progress(sc, scenario, engine, seed, 1, opts, quiet=as_json)
-    if replicas > 1:
-        _ensemble(res, sc, file, engine, seed, replicas, opts, posterior, workers, scheduler,
-                  out_dir, as_json)
-    path = _write(res, out_dir, quiet=as_json)
+    pipe = Pipeline(sc, scenario, engine, _parse_options(option), seed=seed,
+                    replicas=draws, posterior=posterior or "auto", workers=workers,
+                    scheduler=scheduler, vary_inputs=not fixed_inputs)
+    with RunProgress(quiet=as_json) as progress:
+        res = pipe.run(out_dir, progress=progress)
+    for note in pipe.notes:
+        err.print(f"note: {note}", markup=False)
     if as_json:
         from factions.report.html import results_dict
-        _print_json({"report": str(path), **results_dict(res)})
+        _print_json({"report": str(out_dir), **results_dict(res)})
         return
-    out.print(_table("Results", res.summary_table()))
-    claims = res.claims[["claim", "difference", "p_holds", "verdict"]]
-    out.print(_table("Claims", claims, max_rows=100))
-    out.print(f"Report: {path / 'index.html'}")
+    print_run(out, res, out_dir, verbose=verbose)
+
+
+class RunProgress:
+    """Rich progress bars on stderr for :meth:`factions.run.Pipeline.run`."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self._bar = None
+        self._sweep = None
+
+    def __enter__(self):
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                             MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                             transient=True, disable=self.quiet)
+        self._bar.__enter__()
+        self._task = self._bar.add_task("running", total=None)
+        return self
+
+    def start(self, total: int) -> None:
+        self._bar.update(self._task, total=total)
+
+    def task(self, engine: str, scenario: str, seed: int) -> None:
+        self._bar.update(self._task, advance=1, description=f"{engine} · {scenario} · seed {seed}")
+
+    def sweep(self, state) -> None:
+        from factions.run.progress import SweepProgressBar
+
+        if self._sweep is None:
+            self._bar.update(self._task, visible=False)
+            self._sweep = SweepProgressBar(console=Console(quiet=True) if self.quiet else None)
+            self._sweep.__enter__()
+        self._sweep(state)
+
+    def __exit__(self, *exc):
+        if self._sweep is not None:
+            self._sweep.__exit__(*exc)
+        self._bar.__exit__(*exc)
+        return False
 
 
 def run_with_progress(sc, scenario_ids, engines, seed: int, replicas: int, options: dict,
@@ -145,13 +250,9 @@ def run_with_progress(sc, scenario_ids, engines, seed: int, replicas: int, optio
     """:func:`factions.run.run_all` with a rich progress bar on stderr."""
     from factions.run import run_all
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=True, disable=quiet) as prog:
-        task = prog.add_task("running", total=None)
+    with RunProgress(quiet=quiet) as prog:
         return run_all(sc, scenario_ids, engines, seed=seed, replicas=replicas, options=options,
-                       on_start=lambda n: prog.update(task, total=n),
-                       on_task=lambda e, s, k: prog.update(task, advance=1,
-                                                           description=f"{e} · {s} · seed {k}"))
+                       on_start=prog.start, on_task=prog.task)
 
 
 def _write(res, out_dir: Path, quiet: bool = False) -> Path:
@@ -167,66 +268,3 @@ class _Null:
 
     def __exit__(self, *exc):
         return False
-
-
-def _ensemble(res, sc, file, engines, seed, replicas, opts, posterior, workers, scheduler,
-              out_dir: Path, quiet: bool) -> None:
-    """Replace the claims of a one-replica run by those of an ensemble on Dask."""
-    from factions.engines import get
-    from factions.run.posterior import load_posterior, run_ensemble, shipped_posterior
-    from factions.run.progress import SweepProgressBar
-
-    stochastic = [n for n in res.engines if get(n).is_stochastic(opts.get(n, {}))]
-    if not stochastic:
-        res.ensemble_note = "Every engine run is deterministic: one replica answers the claims."
-        return
-    if posterior and posterior.lower() == "none":
-        post = None
-    elif posterior:
-        post = load_posterior(posterior)
-    else:
-        post = shipped_posterior(sc) if file is None else None
-        if file is None and post is None and shipped_posterior(sc, stale_ok=True) is not None:
-            err.print("note: the shipped calibration was fitted on another version of the "
-                      "embedded scenario and is not used; rerun `factions calibrate`")
-    with SweepProgressBar(console=None if not quiet else Console(quiet=True)) as bar:
-        claims, metrics, ens = run_ensemble(
-            sc, res.scenario_ids, res.engines, seed, replicas, opts, post,
-            out_dir / "ensemble", workers=workers, scheduler=scheduler, progress=bar)
-    res.claims, res.metrics, res.replicas = claims, metrics, replicas
-    res.ensemble_figures = _tornados(sc, ens, res.scenario_ids[0], stochastic)
-    if post is not None:  # the calibration behind the replicas: its hindcast and posterior
-        for name in ("hindcast", "posterior"):
-            png = Path(post.path) / f"{name}.png"
-            if png.exists():
-                res.ensemble_figures[f"calibration {name} ({post.path})"] = png.read_bytes()
-    where = f"scheduler {scheduler}" if scheduler else f"{workers} local Dask workers"
-    note = (f"Claims over {replicas} replicas (seeds {seed}..{seed + replicas - 1}) of the "
-            f"stochastic engines ({', '.join(stochastic)}), run on {where}; "
-            f"results in {out_dir / 'ensemble'}.")
-    if post is not None:
-        m = post.meta
-        note += (f" Each replica takes the next of {len(post.draws)} posterior parameter sets "
-                 f"of the calibration in {post.path} ({m.get('metric')} against "
-                 f"{m.get('observation')}, {m.get('method', 'ABC')}, hindcast Spearman "
-                 f"{m.get('spearman', float('nan')):.2f}) and its engine options "
-                 f"{post.options}.")
-    res.ensemble_note = note
-
-
-def _tornados(sc, ens, scenario_id: str, engines: list[str]) -> dict:
-    """Tornado charts of the claimed metrics of stochastic engines against the varied
-    (posterior) parameters, on the first scenario; none when nothing varied."""
-    from factions.report.compare import claim_metrics
-    from factions.run import sensitivity, tornado_chart
-
-    if not any(t.params for t in ens.plan.tasks):
-        return {}
-    metrics = [m for m in claim_metrics(sc) if m.split(".", 1)[0] in engines]
-    table = ens.ensemble()
-    sens = sensitivity(table[table["scenario"] == scenario_id], metrics=metrics)
-    figs = {}
-    for m in metrics:
-        if sens.loc[sens["metric"] == m, "spearman"].notna().any():
-            figs[f"sensitivity of {m} [{scenario_id}]"] = tornado_chart(sens, m, scenario_id)
-    return figs

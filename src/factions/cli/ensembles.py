@@ -11,17 +11,6 @@ import typer
 from factions.cli.app import FileArg, JsonOpt, _load, _parse_options, _print_json, _table, app, out
 from factions.errors import InputError
 
-#: Prior used by ``factions calibrate`` on the embedded scenario when no --vary is given:
-#: the ground engine's free knobs and the scenario's sectarian polarisation (see
-#: docs/ensembles.md for why these four and these ranges).
-DEFAULT_PRIOR = (
-    "ground.kill_scale=uniform(0.03,0.4)",
-    "ground.threshold=uniform(0.02,0.3)",
-    "ground.cop_density=uniform(0.01,0.08)",
-    "parameters.sectarian_polarisation=uniform(0.3,1.0)",
-)
-DEFAULT_CALIBRATION_OPTIONS = {"ground": {"grid": 60, "seeds": 1}}
-
 ScenarioOpt = Annotated[list[str] | None, typer.Option("--scenario", "-s",
                         help="scenario id (repeatable; default: all)")]
 VaryOpt = Annotated[list[str] | None, typer.Option(
@@ -79,36 +68,65 @@ def sweep(file: FileArg = None, runs: Annotated[int, typer.Option(min=1, help="r
 
 @app.command()
 def calibrate(file: FileArg = None, vary: VaryOpt = None,
-              runs: Annotated[int, typer.Option(min=2, help="simulations (per generation)")] = 200,
-              accept: Annotated[float, typer.Option(help="share of runs kept")] = 0.1,
-              method: Annotated[str, typer.Option(help="rejection or smc")] = "rejection",
-              generations: Annotated[int, typer.Option(min=1, help="ABC-SMC generations")] = 3,
-              metric: Annotated[str, typer.Option(help="ENGINE.METRIC to fit")] = "ground.deaths",
-              observation: Annotated[str, typer.Option(help="observation id")] = "ibc_deaths",
-              scenario: Annotated[str, typer.Option("--scenario", "-s")] = "historical",
+              runs: Annotated[int | None, typer.Option(
+                  min=2, help="simulations (per generation; default 200)")] = None,
+              accept: Annotated[float | None, typer.Option(
+                  help="share of runs kept (default 0.1)")] = None,
+              method: Annotated[str | None, typer.Option(
+                  help="rejection (default) or smc")] = None,
+              generations: Annotated[int | None, typer.Option(
+                  min=1, help="ABC-SMC generations (default 3)")] = None,
+              metric: Annotated[str | None, typer.Option(
+                  help="ENGINE.METRIC to fit (default ground.deaths)")] = None,
+              observation: Annotated[str | None, typer.Option(
+                  help="observation id (default: the one that compares the metric)")] = None,
+              scenario: Annotated[str | None, typer.Option(
+                  "--scenario", "-s", help="scenario id (default: the one of what happened)")] = None,
               window: Annotated[tuple[str, str] | None, typer.Option(
-                  help="first and last month compared")] = ("2007-01", "2008-12"),
-              distance: Annotated[str, typer.Option(
-                  help="shape (profile, level fitted), log_rmse, rmse, …")] = "shape",
+                  help="first and last month compared (default: the whole period)")] = None,
+              distance: Annotated[str | None, typer.Option(
+                  help="shape (profile, level fitted; default), log_rmse, rmse, …")] = None,
               workers: WorkersOpt = None, scheduler: SchedulerOpt = None,
               out_dir: Annotated[Path, typer.Option("--out", "-o")] = Path("calibration"),
-              seed: Annotated[int, typer.Option()] = 2007, option: OptionOpt = None,
+              seed: Annotated[int | None, typer.Option()] = None, option: OptionOpt = None,
               as_json: JsonOpt = False):
-    """Approximate Bayesian computation of free parameters against an observed series."""
+    """Approximate Bayesian computation of free parameters against an observed series.
+
+    Defaults come from the scenario's ``calibration`` section (prior, metric,
+    observation, window, settings, engine options); options given here override them."""
     from factions.run import SweepProgressBar, abc_rejection, abc_smc, parse_varies
     from factions.run.posterior import save_posterior
 
     sc = _load(file)
+    spec = sc.calibration
+    if not vary and spec is None:
+        raise InputError("give the prior with --vary PARAM=DIST (this scenario has no "
+                         "`calibration` section with a prior)")
+
+    def pick(given, field, default):
+        if given is not None:
+            return given
+        return getattr(spec, field) if spec is not None else default
+
+    method = pick(method, "method", "rejection")
     if method not in ("rejection", "smc"):
         raise InputError(f"--method must be rejection or smc, got {method!r}")
-    if not vary and file is not None:
-        raise InputError("give the prior with --vary PARAM=DIST (a default prior exists only "
-                         "for the embedded scenario)")
-    prior = parse_varies(vary or DEFAULT_PRIOR)
-    opts = _parse_options(option)
-    engine = metric.split(".", 1)[0]
-    if not option and engine in DEFAULT_CALIBRATION_OPTIONS:
-        opts = {engine: dict(DEFAULT_CALIBRATION_OPTIONS[engine])}
+    prior = parse_varies(vary or [f"{k}={v}" for k, v in spec.prior.items()])
+    metric = pick(metric, "metric", "ground.deaths")
+    scenario = pick(scenario, "scenario", None) or sc.history_id()
+    observation = pick(observation, "observation", None)
+    if observation is None:
+        found = [o for o in sc.observations_of(metric) if o.region is None]
+        if not found:
+            raise InputError(f"no observation declares `compares: {metric}`; give --observation")
+        observation = found[0].id
+    window = pick(window, "window", None)
+    window = tuple(window) if window else (sc.meta.start, sc.meta.end)
+    distance, accept = pick(distance, "distance", "shape"), pick(accept, "accept", 0.1)
+    runs, seed = pick(runs, "runs", 200), pick(seed, "seed", 0)
+    generations = pick(generations, "generations", 3)
+    opts = _parse_options(option) if option else (
+        {k: dict(v) for k, v in spec.options.items()} if spec is not None else {})
     settings = {"observation": observation, "scenario_id": scenario, "window": window,
                 "distance": distance, "method": method, "accept": accept, "seed": seed}
     kwargs = dict(observation=observation, metric=metric, scenario_id=scenario, runs=runs,

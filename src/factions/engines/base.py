@@ -2,30 +2,58 @@
 
 An engine is a pure function::
 
-    run(scenario: Scenario, scenario_id: str, seed: int, options: Mapping) -> EngineResult
+    run(scenario, scenario_id, seed, options, upstream) -> EngineResult
 
-registered with :func:`factions.engines.register`. It must
+registered with :func:`factions.engines.register` as an :class:`Engine` that declares
+
+* ``options`` — a tuple of :class:`~factions.engines.options.Option` (type, range,
+  default); the registry converts and checks user values in one place, with one message
+  template, and the run function receives every option with its value;
+* ``needs`` — :class:`~factions.engines.needs.Need` entries on the scenario; an engine
+  whose needs a scenario does not meet is skipped by the pipeline with the reason;
+* ``provides`` / ``consumes`` — names of outputs that flow between engines (e.g.
+  ``"ties"``: the alignment month by month). Engines never import each other: the
+  pipeline orders engines so that providers run first (a cycle is an error) and passes
+  ``upstream = {name: provider's result}`` to consumers; an absent provider leaves the
+  name out of ``upstream`` and the consumer falls back on the scenario's own inputs;
+* ``observables`` — the quantities that scenario observations may declare they measure
+  (``observations[].compares: <engine>.<quantity>``), with the location kinds a
+  per-location quantity needs;
+* ``metrics(scenario)`` — the metric names (``fnmatch`` patterns) the engine reports on a
+  scenario, so that claims naming any other metric are refused at load;
+* ``reads`` — the prefixes of the scenario parameters its result depends on
+  (``("relations.", "actors.")``; ``None``: all), so that a draw that changes only other
+  inputs reuses its result, and the verdicts can trace what a metric reads;
+* ``null(scenario, scenario_id, options)`` — the engine's metrics with its *mechanism
+  neutralised*: what the inputs alone say, without the model (see ``docs/claims.md``);
+  a claim whose verdict the null model reproduces is graded *encoded*.
+
+The run function must
 
 * not mutate the scenario, and read shocks only through ``scenario.timeline(scenario_id)``;
 * draw every random number from ``numpy.random.default_rng(seed)`` (or generators spawned
   from it), so that a seeded run is bit-for-bit reproducible;
-* refuse unknown options with :class:`factions.errors.EngineError`;
 * return an :class:`EngineResult` whose tables are tidy pandas frames, whose figures are
-  renderings of those tables, and whose ``metrics()`` frame feeds the claims table.
+  renderings of those tables, and whose ``metrics()`` frame feeds the claims table; a
+  result that is degenerate (no violence in any month, nobody displaced) says so in
+  ``degenerate``, and the report and the claims that use it flag it.
 
-Metrics are named ``<engine>.<metric>`` by the runner; an engine reports bare names
+Metrics are named ``<engine>.<metric>`` by the pipeline; an engine reports bare names
 (``deaths``, ``frustration``) with a month (``YYYY-MM``) or ``None`` for scalars.
 """
 
 from __future__ import annotations
 
-__all__ = ["EngineResult", "Engine", "METRIC_COLUMNS"]
+__all__ = ["EngineResult", "Engine", "METRIC_COLUMNS", "Observable"]
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from factions.engines.needs import Need
+from factions.engines.options import Option, check_options, describe_options
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -43,12 +71,16 @@ class EngineResult:
         Provenance, recorded in every result.
     summary
         A few headline numbers or strings for the console summary (JSON-serialisable).
+    degenerate
+        ``None``, or why the result carries no information (e.g. "no violence in any
+        month"); the report and the claims that use the engine's metrics flag it.
     """
 
     engine: str
     scenario_id: str
     seed: int
     summary: dict[str, Any] = field(default_factory=dict)
+    degenerate: str | None = field(default=None, kw_only=True)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Named tidy tables (each becomes ``<engine>_<scenario>_<name>.csv`` in a report)."""
@@ -69,6 +101,7 @@ class EngineResult:
             "scenario_id": self.scenario_id,
             "seed": self.seed,
             "summary": self.summary,
+            "degenerate": self.degenerate,
             "tables": {k: _records(v) for k, v in self.tables().items()},
         }
 
@@ -79,26 +112,74 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True)
-class Engine:
-    """A registered engine: its name, a one-line title, the run function and its options.
+class Observable:
+    """A quantity an observation may measure: ``help`` and, for per-location quantities,
+    the location kinds its ``location`` must have (``None``: no location)."""
 
-    ``options`` maps each accepted option name to a one-line description; the runner
-    refuses any other option before the engine starts. ``stochastic`` says whether the
-    result depends on the seed (then the runner runs one replica per seed);
-    ``stochastic_when(options)`` overrides it for engines that are stochastic only in
-    some modes.
+    help: str
+    location_kinds: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A registered engine: its name, a one-line title, the run function and declarations.
+
+    See the module docs for ``options``, ``needs``, ``provides``, ``consumes``,
+    ``observables`` and ``metrics``. ``stochastic`` says whether the result depends on the
+    seed (then the pipeline runs one replica per seed); ``stochastic_when(options)``
+    overrides it for engines that are stochastic only in some modes.
     """
 
     name: str
     title: str
     run: Callable[..., EngineResult]
-    options: Mapping[str, str] = field(default_factory=dict)
+    options: tuple[Option, ...] = ()
+    needs: tuple[Need, ...] = ()
+    provides: tuple[str, ...] = ()
+    consumes: tuple[str, ...] = ()
+    observables: Mapping[str, Observable] = field(default_factory=dict)
+    metrics: Callable[[Any], list[str]] | None = None
+    reads: tuple[str, ...] | None = None
+    null: Callable[..., pd.DataFrame] | None = None
+    null_relative: bool = False
     order: int = 50
     stochastic: bool = False
     stochastic_when: Callable[[Mapping], bool] | None = None
 
+    def reads_param(self, name: str, scenario=None) -> bool:
+        """Whether the engine's result depends on scenario parameter ``name`` (an effect
+        strength ``shocks.<shock>.<effect>`` counts as the parameter the effect changes)."""
+        if self.reads is None:
+            return True
+        if name.startswith("shocks.") and scenario is not None:
+            from factions.scenario.params import effect_param, parameter_specs
+
+            try:
+                sid, j, _ = effect_param(name, scenario, parameter_specs(scenario))
+            except KeyError:
+                return True
+            name = scenario.shock(sid).effects[j].param
+        if name.startswith("routes."):
+            return "routes." in self.reads
+        return name.startswith(self.reads)
+
+    def check_options(self, options: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Every declared option with its value; :class:`EngineError` for a bad one."""
+        return check_options(self.name, self.options, options)
+
+    def option_help(self) -> dict[str, str]:
+        return describe_options(self.options)
+
     def is_stochastic(self, options: Mapping | None = None) -> bool:
         """Whether results depend on the seed under these options (then replicas differ)."""
         if self.stochastic_when is not None:
-            return bool(self.stochastic_when(options or {}))
+            return bool(self.stochastic_when(self.check_options(options)))
         return self.stochastic
+
+    def execute(self, scenario, scenario_id: str, seed: int,
+                options: Mapping[str, Any] | None = None,
+                upstream: Mapping[str, Any] | None = None) -> EngineResult:
+        """Check the options, then run (the only way the pipeline calls an engine)."""
+        opts = self.check_options(options)
+        ups = {k: v for k, v in (upstream or {}).items() if k in self.consumes}
+        return self.run(scenario, scenario_id, int(seed), opts, ups)

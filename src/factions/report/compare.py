@@ -22,14 +22,26 @@ def claim_metrics(scenario) -> list[str]:
     return seen
 
 
+#: engine metric -> the quantity observations declare for it (``compares:``), and whether
+#: the metric's last name part is the location
+_OBSERVED_AS = {"ground.deaths": ("ground.deaths", False),
+                "displace.refugees": ("displace.stock", True),
+                "displace.idps": ("displace.idps", False),
+                "displace.returns": ("displace.returns", True)}
+
+
 def _observation_for(scenario, metric: str):
-    """The observation the claims compare with ``metric``'s engine, if any (by unit-free
-    name match: ground deaths ↔ ibc_deaths, displace refugees.<host> ↔ unhcr_refugees_<host>)."""
-    name = metric.split(".", 1)[1]
-    ids = {o.id for o in scenario.observations}
-    for cand in (f"ibc_{name}", f"unhcr_{name.replace('.', '_')}", f"unhcr_{name}"):
-        if cand in ids:
-            return scenario.observation(cand)
+    """The observation that declares it measures ``metric`` (``compares:``), if any:
+    ``ground.deaths`` ↔ ``compares: ground.deaths`` (national), ``displace.refugees.<host>``
+    ↔ ``compares: displace.stock`` at ``<host>``, ``displace.idps`` ↔ ``displace.idps``."""
+    head, _, last = metric.rpartition(".")
+    for name, location in ((metric, None), (head, last)):
+        found = _OBSERVED_AS.get(name)
+        if found is None or found[1] != (location is not None):
+            continue
+        for o in scenario.observations_of(found[0], location):
+            if o.region is None:
+                return o
     return None
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from factions import __version__
 from factions.report.compare import compare_figures
 from factions.report.plots import figure_data_uri
-from factions.run.runner import RunResults
+from factions.run.pipeline import RunResults
 
 _MAX_ROWS = 40
 #: Figures drawn per engine for scenarios after the first (all are drawn for the first);
@@ -70,6 +70,9 @@ def results_dict(run: RunResults) -> dict:
         "replicas": run.replicas, "ensemble": run.ensemble_note,
         "claims": run.claims.to_dict(orient="records"),
         "skipped": [{"engine": e, "scenario": s, "reason": w} for e, s, w in run.skipped],
+        "skipped_engines": run.skipped_engines(),
+        "degenerate": [{"engine": e, "scenario": s, "reason": w}
+                       for e, s, w in run.degenerate()],
         "results": [_result_entry(r) for r in run.primary()],
     })
 
@@ -78,7 +81,7 @@ def _result_entry(res) -> dict:
     """Provenance, summary and the CSV file of each table (the tables themselves are in
     ``tables/``; ``EngineResult.to_dict()`` has them inline)."""
     return {"engine": res.engine, "scenario_id": res.scenario_id, "seed": res.seed,
-            "summary": res.summary,
+            "summary": res.summary, "degenerate": res.degenerate,
             "tables": {name: {"csv": f"tables/{res.engine}__{res.scenario_id}__{name}.csv",
                               "rows": len(df)} for name, df in res.tables().items()}}
 
@@ -95,8 +98,9 @@ def _claims_tally(claims: pd.DataFrame) -> str:
         return ""
     first = claims["verdict"].astype(str).str.split(r"[ :]", n=1, regex=True).str[0]
     counts = first.value_counts()
-    order = ["holds", "fails", "uncertain", "not", "untestable"]
-    label = {"holds": "hold", "fails": "fail", "not": "not tested"}
+    order = ["holds", "fails", "uncertain", "encoded", "not", "untestable"]
+    label = {"holds": "hold", "fails": "fail", "not": "not tested",
+             "encoded": "encoded (hold or fail by construction)"}
     items = [f"<b>{counts[k]}</b> {label.get(k, k)}" for k in order if k in counts]
     return f"<p>{len(claims)} claims: " + " · ".join(items) + "</p>"
 
@@ -110,6 +114,9 @@ def _claims_html(claims: pd.DataFrame) -> str:
         cls = "holds" if v.startswith("holds") else "fails" if v.startswith("fails") else "other"
         p = "" if pd.isna(c["p_holds"]) else f"{c['p_holds']:.2f}"
         d = "" if pd.isna(c["difference"]) else f"{c['difference']:.4g}"
+        if c.get("flag"):
+            v += f" — {c['flag']}"
+            cls = "other"
         rows.append(f"<tr><td>{html.escape(c['claim'])}</td><td><q>{html.escape(c['quote'])}</q></td>"
                     f"<td>{html.escape(str(c['test']))}</td><td>{d}</td><td>{p}</td>"
                     f"<td class={cls}>{html.escape(v)}</td></tr>")
@@ -149,14 +156,20 @@ def write_report(run: RunResults, out: str | Path) -> Path:
             parts.append(f"<figure><img alt='{html.escape(name)}' src='{uri}'>"
                          f"<figcaption class=meta>{html.escape(name)}</figcaption></figure>")
     first_id = run.scenario_ids[0]
-    for engine in run.engines:
+    whole = run.skipped_engines()
+    for engine in dict.fromkeys([*run.engines, *whole]):
         parts.append(f"<h2 id={engine}>{html.escape(engine)}</h2>")
+        if engine in whole:
+            parts.append(f"<p class=fails>Skipped: {html.escape(whole[engine])}</p>")
         for e, sid, why in run.skipped:
-            if e == engine:
+            if e == engine and engine not in whole:
                 parts.append(f"<p class=meta>Skipped on <code>{html.escape(sid)}</code>: "
                              f"{html.escape(why)}</p>")
         for res in (r for r in run.primary() if r.engine == engine):
             parts.append(f"<h3>{html.escape(engine)} — scenario <code>{html.escape(res.scenario_id)}</code></h3>")
+            if res.degenerate:
+                parts.append(f"<p class=fails>Degenerate result: {html.escape(res.degenerate)}"
+                             " — claims that use it are flagged.</p>")
             if res.summary:
                 parts.append("<p class=meta>" + " · ".join(
                     f"{html.escape(str(k))}: {html.escape(_short(v))}" for k, v in res.summary.items()) + "</p>")

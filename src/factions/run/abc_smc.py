@@ -72,8 +72,8 @@ def _propose(rng, particles: np.ndarray, weights: np.ndarray, cov: np.ndarray, n
 
 
 def abc_smc(scenario: Scenario, prior: Mapping[str, Distribution],
-            observation: str | pd.Series = "ibc_deaths", metric: str = "ground.deaths",
-            scenario_id: str = "historical", runs: int = 200, accept: float = 0.2,
+            observation: str | pd.Series | None = None, metric: str = "ground.deaths",
+            scenario_id: str | None = None, runs: int = 200, accept: float = 0.2,
             generations: int = 3, distance: str = "log_rmse",
             window: tuple[str, str] | None = None, seed: int = 0,
             out_dir: str | Path = "calibration", options: Mapping[str, Mapping] | None = None,
@@ -119,6 +119,7 @@ def abc_smc(scenario: Scenario, prior: Mapping[str, Distribution],
     if not 0 < accept < 1:
         raise InputError(f"accept must be in (0, 1) for ABC-SMC, got {accept}")
     out = Path(out_dir)
+    scenario_id = scenario_id or scenario.history_id()
     kw = dict(observation=observation, metric=metric, scenario_id=scenario_id,
               distance=distance, window=window, options=options,
               observation_scale=observation_scale)
@@ -131,7 +132,7 @@ def abc_smc(scenario: Scenario, prior: Mapping[str, Distribution],
     history = [{"generation": 0, "runs": len(first.runs), "epsilon": first.epsilon,
                 "ess": _ess(weights)}]
     result = first
-    observed = _observed(scenario, observation) * _scale(scenario, observation_scale)
+    observed = _observed(scenario, observation, metric) * _scale(scenario, observation_scale)
     n_keep = max(1, int(np.floor(accept * runs + 1e-9)))
     engine = metric.split(".", 1)[0]
     for g in range(1, int(generations)):

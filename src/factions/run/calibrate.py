@@ -4,8 +4,9 @@ A *prior* — independent distributions of free parameters (engine options such 
 ``ground.kill_scale`` or scenario parameters such as ``parameters.violence_scale``) — is
 sampled by a sweep: run ``r`` draws its parameters from the prior and uses seed
 ``seed + r``, so prior draws and model noise are both in the ensemble. Each run's monthly
-metric series (default ``ground.deaths`` under ``historical``) is compared with an observed
-series (default the scenario's ``ibc_deaths``) by a distance; the runs with the smallest
+metric series (default ``ground.deaths`` under the scenario of what happened) is compared
+with an observed series (default: the observation that declares it measures the metric,
+``compares: ground.deaths``) by a distance; the runs with the smallest
 distances — a fraction ``accept`` of all — form the posterior sample (Pritchard et al.
 1999; Beaumont 2010, section 2).
 
@@ -180,9 +181,16 @@ class ABCResult:
         return {"hindcast": fig, "posterior": post}
 
 
-def _observed(scenario: Scenario, observation) -> pd.Series:
+def _observed(scenario: Scenario, observation, metric: str = "ground.deaths") -> pd.Series:
+    """The observed series: a Series, an observation id, or (``None``) the national
+    observation that declares ``compares: <metric>``."""
     if isinstance(observation, pd.Series):
         return observation.astype(float).sort_index()
+    if observation is None:
+        found = [o for o in scenario.observations_of(metric) if o.region is None]
+        if not found:
+            raise InputError(f"no observation declares `compares: {metric}`; name one")
+        observation = found[0].id
     try:
         obs = scenario.observation(observation)
     except KeyError:
@@ -302,8 +310,8 @@ def _hindcast(series: dict, runs, weights, observed: pd.Series, window,
 
 
 def abc_rejection(scenario: Scenario, prior: Mapping[str, Distribution],
-                  observation: str | pd.Series = "ibc_deaths", metric: str = "ground.deaths",
-                  scenario_id: str = "historical", runs: int = 200, accept: float = 0.1,
+                  observation: str | pd.Series | None = None, metric: str = "ground.deaths",
+                  scenario_id: str | None = None, runs: int = 200, accept: float = 0.1,
                   distance: str = "log_rmse", window: tuple[str, str] | None = None,
                   seed: int = 0, out_dir: str | Path = "calibration",
                   options: Mapping[str, Mapping] | None = None,
@@ -325,7 +333,7 @@ def abc_rejection(scenario: Scenario, prior: Mapping[str, Distribution],
     observation_scale
         Factor applied to the observed series before comparison, or ``per_100k:<param>``
         to turn counts into rates per 100,000 people of the scenario parameter ``<param>``
-        (e.g. ``per_100k:iraq_population``, since the ground engine reports deaths per
+        (e.g. ``per_100k:<population parameter>``, since the ground engine reports deaths per
         100,000 lattice citizens while IBC counts deaths in the whole country).
     sweep_kwargs
         Passed to :func:`factions.run.sweep.sweep` (``scheduler``, ``workers``,
@@ -358,7 +366,8 @@ def abc_rejection(scenario: Scenario, prior: Mapping[str, Distribution],
     _check(prior, distance)
     if not 0 < accept <= 1:
         raise InputError(f"accept must be in (0, 1], got {accept}")
-    observed = _observed(scenario, observation) * _scale(scenario, observation_scale)
+    observed = _observed(scenario, observation, metric) * _scale(scenario, observation_scale)
+    scenario_id = scenario_id or scenario.history_id()
     engine = metric.split(".", 1)[0]
     res = sweep(scenario, [scenario_id], [engine], runs=runs, vary=dict(prior), seed=seed,
                 out_dir=out_dir, options=options, **sweep_kwargs)

@@ -9,7 +9,7 @@ estimate is the median difference lhs − rhs.
 
 from __future__ import annotations
 
-__all__ = ["evaluate_claims", "side_value", "CLAIM_COLUMNS"]
+__all__ = ["evaluate_claims", "side_value", "CLAIM_COLUMNS", "claim_sides"]
 
 import numpy as np
 import pandas as pd
@@ -17,7 +17,7 @@ import pandas as pd
 from factions.scenario import Scenario, month_index
 
 CLAIM_COLUMNS = ["claim", "quote", "test", "lhs", "rhs", "difference", "p_holds", "replicas",
-                 "verdict"]
+                 "verdict", "flag"]
 
 _OPS = {">": np.greater, "<": np.less, ">=": np.greater_equal, "<=": np.less_equal}
 
@@ -38,10 +38,24 @@ def _window(series: pd.Series, window) -> pd.Series:
     return series[keep]
 
 
-def side_value(side, test, scenario: Scenario, metrics: pd.DataFrame | None) -> float:
+class MetricIndex:
+    """One replica's metrics grouped by (scenario, metric), for repeated look-ups."""
+
+    def __init__(self, metrics: pd.DataFrame | None):
+        self.groups: dict[tuple[str, str], pd.DataFrame] = {}
+        if metrics is not None and not metrics.empty:
+            self.groups = {k: g for k, g in metrics.groupby(["scenario", "metric"], sort=False)}
+        self.empty = not self.groups
+
+    def get(self, scenario: str, metric: str) -> pd.DataFrame | None:
+        return self.groups.get((scenario, metric))
+
+
+def side_value(side, test, scenario: Scenario, metrics) -> float:
     """Value of one side of a test in one replica (NaN when the metric is missing).
 
-    ``metrics`` has columns ``scenario, metric, month, value`` (metric with engine prefix).
+    ``metrics`` has columns ``scenario, metric, month, value`` (metric with engine prefix),
+    or is a :class:`MetricIndex` of such a frame.
     """
     if side.value is not None:
         return float(side.value)
@@ -50,8 +64,11 @@ def side_value(side, test, scenario: Scenario, metrics: pd.DataFrame | None) -> 
         return _agg(_window(pd.Series(obs.series, dtype=float), side.window), test.agg)
     if metrics is None or metrics.empty:
         return float("nan")
-    sel = metrics[(metrics["scenario"] == side.scenario) & (metrics["metric"] == test.metric)]
-    if sel.empty:
+    if isinstance(metrics, MetricIndex):
+        sel = metrics.get(side.scenario, test.metric)
+    else:
+        sel = metrics[(metrics["scenario"] == side.scenario) & (metrics["metric"] == test.metric)]
+    if sel is None or sel.empty:
         return float("nan")
     if sel["month"].isna().all():
         return float(sel["value"].iloc[0])
@@ -68,6 +85,25 @@ def _describe_side(side, test) -> str:
     return f"{test.agg} {test.metric} [{side.scenario}]{win}"
 
 
+def claim_sides(scenario: Scenario, replicas: list[pd.DataFrame]
+                ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per tested claim: the lhs and rhs values in each replica (NaN where missing).
+
+    Claims whose sides are all observations or values get one replica.
+    """
+    out = {}
+    replicas = [r if isinstance(r, MetricIndex) else MetricIndex(r) for r in replicas]
+    for c in scenario.claims:
+        t = c.test
+        if t is None:
+            continue
+        needs_metric = t.lhs.scenario is not None or t.rhs.scenario is not None
+        reps = replicas if needs_metric else replicas[:1] or [None]
+        out[c.id] = (np.array([side_value(t.lhs, t, scenario, r) for r in reps], float),
+                     np.array([side_value(t.rhs, t, scenario, r) for r in reps], float))
+    return out
+
+
 def evaluate_claims(scenario: Scenario, replicas: list[pd.DataFrame]) -> pd.DataFrame:
     """One row per claim: the comparison, the estimate and the probability that it holds.
 
@@ -78,6 +114,7 @@ def evaluate_claims(scenario: Scenario, replicas: list[pd.DataFrame]) -> pd.Data
     available = set()
     for rep in replicas:
         available |= set(rep["metric"].unique()) if not rep.empty else set()
+    replicas = [MetricIndex(r) for r in replicas]
     for c in scenario.claims:
         row = {"claim": c.id, "quote": c.quote}
         if c.test is None:
@@ -111,4 +148,6 @@ def evaluate_claims(scenario: Scenario, replicas: list[pd.DataFrame]) -> pd.Data
                      "rhs": float(np.median(rhs[ok])),
                      "difference": float(np.median(lhs[ok] - rhs[ok])), "p_holds": p,
                      "replicas": int(ok.sum()), "verdict": verdict})
-    return pd.DataFrame.from_records(rows, columns=CLAIM_COLUMNS)
+    out = pd.DataFrame.from_records(rows, columns=CLAIM_COLUMNS)
+    out["flag"] = out["flag"].astype(object).where(out["flag"].notna(), "")
+    return out

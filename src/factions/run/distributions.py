@@ -213,11 +213,11 @@ def parse_dist(text: str, spec: str | None = None) -> Distribution:
 
 
 def parse_vary(spec: str) -> tuple[str, Distribution]:
-    """``'populations.shia.legitimacy=uniform(0.4,0.8)'`` → ``(name, Uniform(0.4, 0.8))``."""
+    """``'populations.<group>.legitimacy=uniform(0.4,0.8)'`` → ``(name, Uniform(0.4, 0.8))``."""
     m = _SPEC.match(spec)
     if not m:
         raise InputError(f"--vary {spec!r}: expected PARAM=DIST(args), e.g. "
-                         "populations.shia.legitimacy=uniform(0.4,0.8)")
+                         "populations.<group>.legitimacy=uniform(0.4,0.8)")
     name, kind, inner = m.groups()
     return name, parse_dist(f"{kind}({inner})", spec)
 

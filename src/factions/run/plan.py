@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from factions.engines import resolve_engines
+from factions.engines import resolve_engines, upstream_of
 from factions.errors import InputError, ScenarioError
 from factions.run.distributions import Distribution, draw_params, grid_points
 from factions.run.runner import replica_seeds
 from factions.scenario import Scenario
 
-SCENARIO_PREFIXES = ("actors.", "positions.", "relations.", "populations.", "forces.",
-                     "parameters.", "locations.")
+SCENARIO_PREFIXES = ("actors.", "positions.", "relations.", "populations.", "forces.", "shocks.",
+                     "parameters.", "locations.", "routes.")
 KEY_VERSION = 1
 
 
@@ -68,6 +68,7 @@ class SweepPlan:
     vary: dict[str, Distribution]
     options: dict[str, dict]
     stochastic: dict[str, bool]
+    keep: list[str] | None = None
 
     @property
     def keys(self) -> list[str]:
@@ -79,19 +80,23 @@ def _canonical(obj) -> str:
 
 
 def scenario_digest(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's validated content (not of its file name)."""
-    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+    """SHA-256 of the scenario's validated content (not of its file name).
+
+    Fields left empty (``None``) are not part of it, so that a new optional field of the
+    format does not change the digest of files that do not use it."""
+    return hashlib.sha256(scenario.model_dump_json(exclude_none=True).encode()).hexdigest()
 
 
 def task_key(digest: str, engine: str, scenario_id: str, params: Mapping, seed: int | None,
-             options: Mapping) -> str:
+             options: Mapping, keep=None) -> str:
     """Stable hash of a task (the same on every machine and Python run)."""
     from factions import __version__
 
     text = _canonical({"v": KEY_VERSION, "factions": __version__,
                        "scenario_content": digest, "engine": engine,
                        "scenario": scenario_id, "params": dict(params), "seed": seed,
-                       "options": dict(options)})
+                       "options": dict(options),
+                       **({"keep": sorted(keep)} if keep is not None else {})})
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -106,15 +111,28 @@ def _check_vary_names(scenario: Scenario, names: Sequence[str], engines) -> None
                 raise InputError(f"--vary {name}: {msg}") from None
             continue
         head, _, opt = name.partition(".")
-        if head in by_name and opt in by_name[head].options:
+        if head in by_name and opt in {o.name for o in by_name[head].options}:
             continue
         if head in by_name:
-            accepted = ", ".join(sorted(by_name[head].options)) or "none"
+            accepted = ", ".join(sorted(o.name for o in by_name[head].options)) or "none"
             raise InputError(f"--vary {name}: engine {head!r} has no option {opt!r}; "
                              f"accepted: {accepted}")
         raise InputError(f"--vary {name}: not a scenario parameter (actors.*, positions.*, "
-                         "relations.*, populations.*, forces.*, parameters.*, locations.*) "
+                         "relations.*, populations.*, forces.*, parameters.*, locations.*, "
+                         "shocks.<shock>.<effect>) "
                          "nor an option <engine>.<option> of an engine being run")
+
+
+def _chain(engine, engines) -> list[str]:
+    """``engine`` and, transitively, the providers of what it consumes among ``engines``."""
+    out, todo = [engine.name], [engine]
+    by_name = {e.name: e for e in engines}
+    while todo:
+        for provider in upstream_of(todo.pop(), engines).values():
+            if provider not in out:
+                out.append(provider)
+                todo.append(by_name[provider])
+    return out
 
 
 def _check_numeric(name: str, value) -> float:
@@ -129,7 +147,7 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
                engine_names: Sequence[str] | None = None, runs: int = 1,
                vary: Mapping[str, Distribution] | None = None, seed: int = 0,
                options: Mapping[str, Mapping] | None = None,
-               draws: pd.DataFrame | None = None) -> SweepPlan:
+               draws: pd.DataFrame | None = None, keep=None) -> SweepPlan:
     """Expand a sweep into tasks. See :func:`factions.run.sweep.sweep` for the parameters.
 
     Raises
@@ -157,6 +175,7 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
         raise InputError(f"--vary {sorted(overlap)[0]}: given both as a distribution and in draws")
     _check_vary_names(scenario, sorted(vary) + draw_cols, engines)
     digest = scenario_digest(scenario)
+    by_name = {e.name: e for e in engines}
     points = grid_points(vary)
     seeds = replica_seeds(seed, runs)
     draw_rows = None if draws is None else draws.to_dict(orient="records")
@@ -173,13 +192,18 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
                 elif hasattr(values[k], "item"):  # numpy scalar → Python
                     values[k] = values[k].item()
             for e in engines:
+                chain = _chain(e, engines)
+                readers = [by_name[n] for n in chain]
                 seen = {k: v for k, v in values.items()
-                        if k.startswith(SCENARIO_PREFIXES) or k.startswith(e.name + ".")}
-                opts = options.get(e.name, {})
+                        if (k.startswith(SCENARIO_PREFIXES)
+                            and any(x.reads_param(k, scenario) for x in readers))
+                        or any(k.startswith(n + ".") for n in chain)}
+                opts = {n: options.get(n, {}) for n in chain} if len(chain) > 1 else \
+                    options.get(e.name, {})
                 task_seed = s if stoch[e.name] else seed
                 for sid in ids:
                     key = task_key(digest, e.name, sid, seen,
-                                   task_seed if stoch[e.name] else None, opts)
+                                   task_seed if stoch[e.name] else None, opts, keep)
                     if key not in tasks:
                         tasks[key] = SweepTask(key, e.name, sid, r, task_seed, seen,
                                                stoch[e.name])
@@ -188,4 +212,4 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
         rows, columns=["key", "engine", "scenario", "point", "run", "seed"])
     return SweepPlan(list(tasks.values()), replicas, points, runs, seed,
                      [e.name for e in engines], ids, vary, options,
-                     stoch)
+                     stoch, None if keep is None else sorted(keep))

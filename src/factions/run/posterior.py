@@ -10,7 +10,8 @@ posterior is given — and answers the claims with the share of replicas in whic
 
 from __future__ import annotations
 
-__all__ = ["Posterior", "save_posterior", "load_posterior", "shipped_posterior", "run_ensemble"]
+__all__ = ["Posterior", "save_posterior", "load_posterior", "shipped_posterior", "run_ensemble",
+           "resolve_posterior"]
 
 import json
 from dataclasses import dataclass, field
@@ -84,9 +85,12 @@ def load_posterior(path: str | Path) -> Posterior:
 
 
 def shipped_posterior(scenario, stale_ok: bool = False) -> Posterior | None:
-    """The posterior shipped for the embedded scenario (``None`` if absent, or if it was
-    fitted on other content than ``scenario`` unless ``stale_ok``)."""
-    ref = resources.files("factions.scenarios").joinpath("iraq-2007.calibration")
+    """The posterior shipped with an embedded scenario (``<name>.calibration/`` beside its
+    file): ``None`` for a user's file, if absent, or if it was fitted on other content than
+    ``scenario`` unless ``stale_ok``."""
+    if not getattr(scenario, "embedded", None):
+        return None
+    ref = resources.files("factions.scenarios").joinpath(f"{scenario.embedded}.calibration")
     if not ref.is_dir():
         return None
     with resources.as_file(ref) as d:
@@ -94,14 +98,35 @@ def shipped_posterior(scenario, stale_ok: bool = False) -> Posterior | None:
     return post if stale_ok or post.matches(scenario) else None
 
 
+def resolve_posterior(posterior, scenario) -> tuple[Posterior | None, str]:
+    """The posterior a run uses and a note for the user (empty if none is due).
+
+    ``posterior``: ``"auto"`` (the shipped one when it matches ``scenario``), ``None`` or
+    ``"none"``, a calibration directory, or a :class:`Posterior`.
+    """
+    if isinstance(posterior, Posterior):
+        return posterior, ""
+    if posterior is None or (isinstance(posterior, str) and posterior.lower() == "none"):
+        return None, ""
+    if isinstance(posterior, str) and posterior != "auto" or isinstance(posterior, Path):
+        return load_posterior(posterior), ""
+    post = shipped_posterior(scenario)
+    if post is None and shipped_posterior(scenario, stale_ok=True) is not None:
+        return None, ("the shipped calibration was fitted on another version of the embedded "
+                      "scenario and is not used; rerun `factions calibrate`")
+    return post, ""
+
+
 def run_ensemble(scenario, scenario_ids, engines, seed: int, replicas: int,
                  options: dict | None, posterior: Posterior | None, out_dir: str | Path,
-                 workers: int = 2, scheduler=None, progress=None):
+                 workers: int = 2, scheduler=None, progress=None, strict=None,
+                 draws: pd.DataFrame | None = None, keep=None):
     """Replicas of ``engines`` on Dask; returns ``(claims, metrics, sweep_result)``.
 
-    With a posterior, replica ``r`` takes parameter set ``r`` (cycling) and the engine
-    options it was fitted with (given ``options`` override them); ``metrics`` has the
-    runner's columns ``engine, scenario, seed, metric, month, value`` for every replica.
+    Replica ``r`` takes row ``r`` of ``draws`` (default: the posterior's parameter sets,
+    cycling) and the engine options the posterior was fitted with (given ``options``
+    override them); ``metrics`` has the runner's columns ``engine, scenario, seed, metric,
+    month, value`` for every replica.
     """
     from factions.run.summaries import sweep_claims
     from factions.run.sweep import sweep
@@ -109,18 +134,21 @@ def run_ensemble(scenario, scenario_ids, engines, seed: int, replicas: int,
     opts = {k: dict(v) for k, v in (posterior.options if posterior else {}).items()}
     for k, v in (options or {}).items():
         opts.setdefault(k, {}).update(v)
-    draws = posterior.draws if posterior is not None else None
+    if draws is None and posterior is not None:
+        draws = posterior.draws
     if engines:
         chosen = set(engines)
         opts = {k: v for k, v in opts.items() if k in chosen}
         if draws is not None:  # parameters of engines not run are dropped
-            keep = [c for c in draws.columns
+            cols = [c for c in draws.columns
                     if not any(c.startswith(f"{e}.") for e in _engine_names()) or
                     c.split(".", 1)[0] in chosen]
-            draws = draws[keep] if keep else None
+            draws = draws[cols] if cols else None
+    if draws is not None and draws.shape[1] == 0:
+        draws = None
     res = sweep(scenario, scenario_ids, engines, runs=replicas, seed=seed, out_dir=out_dir,
                 scheduler=scheduler, workers=workers, options=opts, progress=progress,
-                draws=draws)
+                draws=draws, strict=strict, keep=keep)
     claims = sweep_claims(scenario, res)
     frames = res.replica_frames()
     metrics = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

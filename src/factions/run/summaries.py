@@ -215,13 +215,29 @@ def tornado_chart(sens: pd.DataFrame, metric: str, scenario: str | None = None,
     return fig
 
 
-def sweep_claims(scenario, result, point: int = 0) -> pd.DataFrame:
+def sweep_claims(scenario, result, point: int = 0, fitted=()) -> pd.DataFrame:
     """The scenario's claims over the runs of grid point ``point`` of a sweep: each run
-    is one replica (its seed and its parameter draw), see
-    :func:`factions.run.claims.evaluate_claims`."""
-    from factions.run.claims import evaluate_claims
+    is one replica (its seed and its parameter draw), with the probability's interval,
+    the grade and the drivers of :func:`factions.run.verdicts.judge`."""
+    from factions.engines import get
+    from factions.run.verdicts import judge
 
     frames = result.replica_frames(point)
     if not frames:
         frames = [pd.DataFrame(columns=["scenario", "metric", "month", "value"])]
-    return evaluate_claims(scenario, frames)
+    params = _replica_params_table(result, point)
+    relative = {e: get(e).null_relative for e in result.plan.engines}
+    claims, _ = judge(scenario, frames, draws=params, fitted=fitted, null_relative=relative,
+                      seed=result.plan.seed)
+    return claims
+
+
+def _replica_params_table(result, point: int) -> pd.DataFrame | None:
+    """The varied parameters of each run of grid point ``point`` (None if none)."""
+    ens = result.ensemble()
+    ens = ens[ens["point"] == point]
+    cols = _param_columns(ens)
+    if not cols:
+        return None
+    return (ens[["run", *cols]].drop_duplicates("run").sort_values("run")[cols]
+            .reset_index(drop=True))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from factions.errors import EngineError, FactionsError, InputError
+from factions.errors import EngineError, InputError
 from factions.run.distributions import Distribution
 from factions.run.plan import SCENARIO_PREFIXES, SweepPlan, SweepTask, plan_sweep
 from factions.run.store import RESULT_COLUMNS, finished_keys, read_results, write_batch
@@ -99,33 +99,40 @@ def _replica_params(plan: SweepPlan) -> pd.DataFrame:
 
 
 def execute_task(scenario: Scenario, engine: str, scenario_id: str, seed: int,
-                 params: Mapping, options: Mapping) -> tuple[str, str, pd.DataFrame]:
+                 params: Mapping, options: Mapping, engines: Sequence[str] | None = None,
+                 strict: bool = False, keep=None) -> tuple[str, str, pd.DataFrame]:
     """Run one task (on a worker): ``(status, message, metrics[metric, month, value])``.
 
     Scenario parameters in ``params`` replace base values (:meth:`Scenario.with_base`);
-    ``<engine>.<option>`` entries override the engine's options. An engine that refuses
-    the scenario (:class:`FactionsError`) gives status ``skipped`` and its message.
+    ``<engine>.<option>`` entries override that engine's options (``options`` is
+    ``{engine: {option: value}}``). The engine runs after the providers among ``engines``
+    of what it consumes, with the skip rules of :func:`factions.run.execute.run_engine`: an
+    engine that cannot run on the scenario gives status ``skipped`` and its reason (or,
+    when ``strict``, raises). The metrics are the engine's and its null model's
+    (``null:<engine>.<metric>``), only those named in ``keep`` if given.
     """
-    from factions.engines import get
+    from factions.engines import get, resolve_engines
+    from factions.run.execute import metric_rows, run_chain
 
     base = {k: float(v) for k, v in params.items() if k.startswith(SCENARIO_PREFIXES)}
-    opts = dict(options)
-    opts.update({k[len(engine) + 1:]: v for k, v in params.items()
-                 if k.startswith(engine + ".")})
+    opts = {k: dict(v) for k, v in options.items()}
+    for k, v in params.items():
+        head, _, name = k.partition(".")
+        if not k.startswith(SCENARIO_PREFIXES) and name:
+            opts.setdefault(head, {})[name] = v
     sc = scenario.with_base(base) if base else scenario
-    empty = pd.DataFrame({"metric": pd.Series(dtype=object), "month": pd.Series(dtype=object),
-                          "value": pd.Series(dtype=float)})
-    try:
-        res = get(engine).run(sc, scenario_id, int(seed), opts)
-    except FactionsError as exc:
-        return "skipped", str(exc).splitlines()[0], empty
-    m = res.metrics()
-    if m.empty:
-        return "ok", "", empty
-    out = pd.DataFrame({"metric": engine + "." + m["metric"].astype(str),
-                        "month": [None if pd.isna(x) else str(x) for x in m["month"]],
-                        "value": pd.to_numeric(m["value"], errors="coerce").astype(float)})
-    return "ok", "", out
+    chain = [get(n) for n in (engines or [engine])]
+    if engine not in {e.name for e in chain}:
+        chain.append(get(engine))
+    _, _, stoch = resolve_engines([e.name for e in chain], {k: v for k, v in opts.items()
+                                                           if k in {e.name for e in chain}})
+    out = run_chain(get(engine), chain, sc, scenario_id, int(seed), opts, strict=strict,
+                    stochastic=stoch)
+    if not out.ok:
+        empty = pd.DataFrame({"metric": pd.Series(dtype=object),
+                              "month": pd.Series(dtype=object), "value": pd.Series(dtype=float)})
+        return "skipped", out.skipped, empty
+    return "ok", "", metric_rows(out, None if keep is None else set(keep))
 
 
 def connect(scheduler=None, workers: int = 2, connect_timeout: float = 5.0):
@@ -251,7 +258,7 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
           progress: Callable[[SweepProgress], None] | None = None,
           draws: pd.DataFrame | None = None, batch_size: int = 50,
           batch_seconds: float = 20.0, max_retries: int = 3,
-          connect_timeout: float = 5.0) -> SweepResult:
+          connect_timeout: float = 5.0, strict=None, keep=None) -> SweepResult:
     """Run ``runs`` seeded replicas of every engine on every named scenario on Dask.
 
     Parameters
@@ -264,7 +271,7 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
         Replicas per grid point; run ``r`` uses seed ``seed + r``.
     vary
         ``{parameter: distribution}`` (see :func:`~factions.run.distributions.parse_varies`):
-        scenario parameters (``populations.shia.legitimacy``) or engine options
+        scenario parameters (``populations.<group>.legitimacy``) or engine options
         (``ground.threshold``). Random distributions are drawn once per run; ``grid`` and
         ``values`` axes multiply the runs.
     draws
@@ -277,6 +284,12 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
         cluster of ``workers`` processes.
     progress
         Called with a :class:`SweepProgress` at the start, after every task and at the end.
+    keep
+        Metric names (``<engine>.<metric>``) to keep from each task (with their null-model
+        rows); default: all.
+    strict
+        Engines that must run: one that the scenario cannot serve stops the sweep
+        (default: the ``engine_names`` given; the others are skipped with their reason).
     batch_size, batch_seconds
         A part is written when this many tasks are waiting or this long has passed.
 
@@ -292,7 +305,8 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
     EngineError
         Unknown engine/option; a named engine refusing the scenario.
     """
-    plan = plan_sweep(scenario, scenario_ids, engine_names, runs, vary, seed, options, draws)
+    plan = plan_sweep(scenario, scenario_ids, engine_names, runs, vary, seed, options, draws,
+                      keep)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     _write_settings(out, scenario, plan)
@@ -308,7 +322,8 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
         try:
             check_workers(client, timeout=max(connect_timeout, 30.0))
             _run_on_dask(client, scenario, plan, todo, out, state, progress, t0,
-                         strict=bool(engine_names), batch_size=batch_size,
+                         strict=set(engine_names or ()) if strict is None else set(strict),
+                         batch_size=batch_size,
                          batch_seconds=batch_seconds, max_retries=max_retries)
         finally:
             if owned:
@@ -346,7 +361,7 @@ def _run_on_dask(client, scenario, plan, todo, out, state, progress, t0, *, stri
     def submit(task: SweepTask):
         n = attempts.get(task.key, 0)
         fut = client.submit(execute_task, sc_future, task.engine, task.scenario, task.seed,
-                            task.params, plan.options.get(task.engine, {}),
+                            task.params, plan.options, plan.engines, False, plan.keep,
                             key=f"factions-{task.key}-{n}", pure=False)
         owner[fut.key] = task
         return fut
@@ -356,7 +371,8 @@ def _run_on_dask(client, scenario, plan, todo, out, state, progress, t0, *, stri
     first = client.map(execute_task, [sc_future] * len(todo), [t.engine for t in todo],
                        [t.scenario for t in todo], [t.seed for t in todo],
                        [t.params for t in todo],
-                       [plan.options.get(t.engine, {}) for t in todo],
+                       [plan.options] * len(todo), [plan.engines] * len(todo),
+                       [False] * len(todo), [plan.keep] * len(todo),
                        key=[f"factions-{t.key}-0" for t in todo], pure=False)
     for fut, task in zip(first, todo, strict=True):
         owner[fut.key] = task
@@ -394,7 +410,7 @@ def _run_on_dask(client, scenario, plan, todo, out, state, progress, t0, *, stri
                 continue
             fut.release()
             if status == "skipped":
-                if strict:
+                if task.engine in strict:
                     raise EngineError(f"engine {task.engine!r} on scenario "
                                       f"{task.scenario!r}: {message}")
                 state.skipped += 1

@@ -17,7 +17,7 @@ from factions.scenario.params import canonical_param, parameter_specs, relation_
 from factions.scenario.schema import ScenarioModel
 from factions.scenario.yamlsrc import Located
 
-_ID_SECTIONS = ("actors", "issues", "populations", "forces", "parameters", "locations",
+_ID_SECTIONS = ("actors", "issues", "populations", "forces", "parameters", "regions", "locations",
                 "shocks", "scenarios", "claims", "observations")
 
 
@@ -51,6 +51,7 @@ def cross_check(model: ScenarioModel, loc: Located) -> list[Problem]:
     observations = {x.id for x in model.observations}
     shocks = {x.id for x in model.shocks}
     scenarios = {x.id for x in model.scenarios}
+    regions = {x.id for x in model.regions}
 
     pairs: set[tuple[str, str]] = set()
     for i, p in enumerate(model.positions):
@@ -85,6 +86,13 @@ def cross_check(model: ScenarioModel, loc: Located) -> list[Problem]:
                                        "dated ties of one pair must not overlap"))
         spans[key].append((s, e, i))
 
+    if model.meta.incumbent is not None and model.meta.incumbent not in actors:
+        out.append(loc.problem(("meta", "incumbent"), f"unknown actor {model.meta.incumbent!r}"))
+    if model.meta.history is not None and model.meta.history not in (
+            scenarios or {"baseline"}):
+        out.append(loc.problem(("meta", "history"), f"unknown scenario {model.meta.history!r}"))
+    out += _population_problems(model, loc)
+
     total_share = sum(g.share for g in model.populations)
     if model.populations and total_share > 1.0 + 1e-6:
         out.append(loc.problem(("populations",), f"shares sum to {total_share:.3f} > 1"))
@@ -97,6 +105,22 @@ def cross_check(model: ScenarioModel, loc: Located) -> list[Problem]:
     for i, o in enumerate(model.observations):
         for m in o.series:
             bad_month(("observations", i, "series", m), m)
+        if o.location is not None and o.location not in locations:
+            out.append(loc.problem(("observations", i, "location"),
+                                   f"unknown location {o.location!r}"))
+        if o.region is not None and o.region not in regions:
+            out.append(loc.problem(("observations", i, "region"), f"unknown region {o.region!r}"))
+    for i, x in enumerate(model.locations):
+        if x.region is not None and x.region not in regions:
+            out.append(loc.problem(("locations", i, "region"), f"unknown region {x.region!r}"))
+    pops = {g.id for g in model.populations}
+    for i, r in enumerate(model.regions):
+        for p in r.mix:
+            if p not in pops:
+                out.append(loc.problem(("regions", i, "mix", p), f"unknown population {p!r}"))
+        if r.mix and abs(sum(r.mix.values()) - 1.0) > 0.01:
+            out.append(loc.problem(("regions", i, "mix"),
+                                   f"shares sum to {sum(r.mix.values()):.3f}, not 1"))
 
     for i, r in enumerate(model.routes):
         for end in ("a", "b"):
@@ -133,6 +157,20 @@ def cross_check(model: ScenarioModel, loc: Located) -> list[Problem]:
                 out.append(loc.problem(("scenarios", i, "shocks", j), f"shock {s!r} listed twice"))
             seen_sh.add(s)
 
+    cal = model.calibration
+    if cal is not None:
+        if cal.observation is not None and cal.observation not in observations:
+            out.append(loc.problem(("calibration", "observation"),
+                                   f"unknown observation {cal.observation!r}"))
+        if cal.scenario is not None and cal.scenario not in (scenarios or {"baseline"}):
+            out.append(loc.problem(("calibration", "scenario"),
+                                   f"unknown scenario {cal.scenario!r}"))
+        if cal.window:
+            bad_month(("calibration", "window", 0), cal.window[0])
+            bad_month(("calibration", "window", 1), cal.window[1])
+            if cal.window[1] < cal.window[0]:
+                out.append(loc.problem(("calibration", "window"), "the window ends before it starts"))
+
     for i, c in enumerate(model.claims):
         if c.test is None:
             continue
@@ -151,4 +189,44 @@ def cross_check(model: ScenarioModel, loc: Located) -> list[Problem]:
             if sd.window:
                 bad_month((*path, "window", 0), sd.window[0])
                 bad_month((*path, "window", 1), sd.window[1])
+    return out
+
+
+def _population_problems(model: ScenarioModel, loc: Located) -> list[Problem]:
+    """Identity labels in one population only; movements naming existing armed actors of
+    their population; movement ids distinct from population ids."""
+    out: list[Problem] = []
+    actors = {a.id: a for a in model.actors}
+    owner: dict[str, str] = {}
+    pop_ids = {g.id for g in model.populations}
+    group_ids: dict[str, tuple] = {}
+    for i, g in enumerate(model.populations):
+        for j, label in enumerate(g.labels):
+            path = ("populations", i, "identities", j - 1) if j else ("populations", i, "identity")
+            if label in owner and owner[label] != g.id:
+                out.append(loc.problem(path, f"identity label {label!r} already belongs to "
+                                             f"population {owner[label]!r}"))
+            owner.setdefault(label, g.id)
+        total = 0.0
+        for j, mv in enumerate(g.movements):
+            path = ("populations", i, "movements", j)
+            total += mv.share
+            if mv.id in pop_ids or mv.id in group_ids:
+                out.append(loc.problem((*path, "id"), f"movement id {mv.id!r} is already used "
+                                                     "by a population or another movement"))
+            group_ids[mv.id] = path
+            if mv.party is not None and mv.party not in actors:
+                out.append(loc.problem((*path, "party"), f"unknown actor {mv.party!r}"))
+            for k, m in enumerate(mv.militias):
+                if m not in actors:
+                    out.append(loc.problem((*path, "militias", k), f"unknown actor {m!r}"))
+                elif actors[m].identity not in g.labels:
+                    out.append(loc.problem((*path, "militias", k),
+                                           f"actor {m!r} has identity {actors[m].identity!r}, "
+                                           f"not one of population {g.id!r} "
+                                           f"({', '.join(g.labels)})"))
+        if total >= 1.0:
+            out.append(loc.problem(("populations", i, "movements"),
+                                   f"movement shares sum to {total:g}; they must leave part of "
+                                   "the population outside the movements (< 1)"))
     return out

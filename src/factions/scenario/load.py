@@ -6,7 +6,8 @@ All problems found are reported together, one line each, as
 
 from __future__ import annotations
 
-__all__ = ["load_scenario", "parse_scenario", "default_scenario", "DEFAULT_SCENARIO_FILE"]
+__all__ = ["load_scenario", "parse_scenario", "default_scenario", "DEFAULT_SCENARIO_FILE",
+           "embedded_scenarios", "embedded_scenario", "DEFAULT_SCENARIO", "resolve_scenario"]
 
 import typing
 from importlib import resources
@@ -18,9 +19,11 @@ from factions.errors import Problem, ScenarioError
 from factions.scenario.checks import cross_check
 from factions.scenario.scenario import Scenario
 from factions.scenario.schema import ScenarioModel
+from factions.scenario.uncertain import extract_ranges
 from factions.scenario.yamlsrc import Located, read_yaml
 
-DEFAULT_SCENARIO_FILE = "iraq-2007.yaml"
+DEFAULT_SCENARIO = "iraq-2007"
+DEFAULT_SCENARIO_FILE = f"{DEFAULT_SCENARIO}.yaml"
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -44,9 +47,52 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def default_scenario() -> Scenario:
-    """The embedded Iraq 2007–08 scenario shipped with the package."""
-    ref = resources.files("factions.scenarios").joinpath(DEFAULT_SCENARIO_FILE)
-    return parse_scenario(ref.read_text(encoding="utf-8"), DEFAULT_SCENARIO_FILE)
+    """The embedded default scenario (Iraq 2007–08) shipped with the package."""
+    return embedded_scenario(DEFAULT_SCENARIO)
+
+
+def embedded_scenarios() -> dict[str, str]:
+    """``{name: title}`` of the scenarios shipped with the package (name = file stem)."""
+    import yaml
+
+    out = {}
+    for ref in sorted(resources.files("factions.scenarios").iterdir(), key=lambda r: r.name):
+        if ref.name.endswith(".yaml"):
+            head = ref.read_text(encoding="utf-8").split("\nactors:", 1)[0]
+            try:
+                meta = (yaml.safe_load(head) or {}).get("meta", {})
+            except yaml.YAMLError:  # pragma: no cover - shipped files are checked by tests
+                meta = {}
+            out[ref.name[:-5]] = str(meta.get("name", ref.name))
+    return out
+
+
+def embedded_scenario(name: str) -> Scenario:
+    """The embedded scenario ``name`` (see :func:`embedded_scenarios`).
+
+    Raises
+    ------
+    ScenarioError
+        No embedded scenario of that name (the message lists them).
+    """
+    names = embedded_scenarios()
+    if name not in names:
+        raise ScenarioError([Problem(name, None, None, "", "no such file or embedded scenario "
+                                     f"(embedded: {', '.join(names)})")])
+    ref = resources.files("factions.scenarios").joinpath(f"{name}.yaml")
+    sc = parse_scenario(ref.read_text(encoding="utf-8"), f"{name}.yaml")
+    sc._embedded = name
+    return sc
+
+
+def resolve_scenario(spec: str | Path | None) -> Scenario:
+    """A scenario from a path, an embedded scenario's name, or ``None`` (the default)."""
+    if spec is None:
+        return default_scenario()
+    p = Path(spec)
+    if not p.exists() and p.suffix not in (".yaml", ".yml") and len(p.parts) == 1:
+        return embedded_scenario(str(spec))  # a name: the error lists the embedded ones
+    return load_scenario(p)
 
 
 def parse_scenario(text: str, file: str = "<string>") -> Scenario:
@@ -54,14 +100,19 @@ def parse_scenario(text: str, file: str = "<string>") -> Scenario:
     located = read_yaml(text, file)
     if not isinstance(located.data, dict):
         raise ScenarioError([located.problem((), "the top level must be a mapping of sections")])
+    data, bands, range_problems = extract_ranges(located.data, located)
     try:
-        scenario = Scenario.model_validate(located.data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems(exc, located)) from None
+        raise ScenarioError(range_problems + _problems(exc, located)) from None
+    if range_problems:
+        raise ScenarioError(range_problems)
     problems = cross_check(scenario, located)
     if problems:
         raise ScenarioError(problems)
     scenario._file = file
+    scenario._located = located
+    scenario._bands = bands
     try:
         scenario.timeline(scenario.scenario_ids()[0])
     except (KeyError, ValueError) as exc:  # pragma: no cover - cross_check should catch these

@@ -24,7 +24,8 @@ A relation's value at a month is the weight of the dated tie active then (0 = no
 
 from __future__ import annotations
 
-__all__ = ["ParamSpec", "parameter_specs", "canonical_param", "base_frame", "relation_key"]
+__all__ = ["ParamSpec", "parameter_specs", "canonical_param", "base_frame", "relation_key",
+           "effect_param", "effect_name"]
 
 import math
 from dataclasses import dataclass
@@ -74,6 +75,47 @@ def parameter_specs(model: ScenarioModel) -> dict[str, ParamSpec]:
         if loc.population is not None:
             specs.append(ParamSpec(f"locations.{loc.id}.population", 0, INF))
     return {s.name: s for s in specs}
+
+
+def effect_name(shock, index: int) -> str:
+    """The parameter name of a shock's ``index``-th effect strength."""
+    eff = shock.effects[index]
+    return f"shocks.{shock.id}.{eff.id if eff.id else index}"
+
+
+def effect_param(name: str, model: ScenarioModel,
+                 specs: dict[str, ParamSpec]) -> tuple[str, int, ParamSpec]:
+    """Resolve ``shocks.<shock>.<effect id or index>`` to (shock id, effect index, domain).
+
+    The domain of a ``set`` is the changed parameter's; a ``scale`` is >= 0; a ``shift``
+    is unbounded.
+
+    Raises
+    ------
+    KeyError
+        With a message saying why the name is not an effect strength.
+    """
+    parts = name.split(".")
+    if len(parts) != 3 or parts[0] != "shocks":
+        raise KeyError(f"unknown parameter {name!r}: an effect strength is "
+                       "shocks.<shock>.<effect id or index>")
+    shock = next((sh for sh in model.shocks if sh.id == parts[1]), None)
+    if shock is None:
+        raise KeyError(f"unknown parameter {name!r}: no shock {parts[1]!r}")
+    index = next((j for j, e in enumerate(shock.effects) if e.id == parts[2]), None)
+    if index is None and parts[2].isdigit() and int(parts[2]) < len(shock.effects):
+        index = int(parts[2])
+    if index is None:
+        known = ", ".join(effect_name(shock, j) for j in range(len(shock.effects)))
+        raise KeyError(f"unknown parameter {name!r}: shock {shock.id!r} has effects {known}")
+    eff = shock.effects[index]
+    canon = effect_name(shock, index)
+    if eff.op == "set":
+        _, target = canonical_param(eff.param, model, specs)
+        return shock.id, index, ParamSpec(canon, target.lo, target.hi)
+    if eff.op == "scale":
+        return shock.id, index, ParamSpec(canon, 0, INF)
+    return shock.id, index, ParamSpec(canon, -INF, INF)
 
 
 def canonical_param(name: str, model: ScenarioModel,

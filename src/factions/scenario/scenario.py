@@ -10,9 +10,10 @@ from pydantic import PrivateAttr
 
 from factions.errors import Problem, ScenarioError
 from factions.scenario.months import month_range
-from factions.scenario.params import base_frame, canonical_param, parameter_specs
+from factions.scenario.params import base_frame, canonical_param, effect_param, parameter_specs
 from factions.scenario.schema import ScenarioModel
 from factions.scenario.timeline import Timeline, apply_effects
+from factions.scenario.uncertain import uncertain_inputs
 
 IMPLICIT_SCENARIO = "baseline"
 
@@ -27,10 +28,19 @@ class Scenario(ScenarioModel):
 
     _file: str = PrivateAttr(default="<memory>")
     _timelines: dict = PrivateAttr(default_factory=dict)
+    _located: object = PrivateAttr(default=None)
+    _embedded: str | None = PrivateAttr(default=None)
+    _effects: dict = PrivateAttr(default_factory=dict)
+    _bands: dict = PrivateAttr(default_factory=dict)
 
     @property
     def file(self) -> str:
         return self._file
+
+    @property
+    def embedded(self) -> str | None:
+        """The name of the embedded scenario this is (``None`` for a user's file)."""
+        return self._embedded
 
     def months(self) -> list[str]:
         return month_range(self.meta.start, self.meta.end)
@@ -61,6 +71,48 @@ class Scenario(ScenarioModel):
     def observation(self, obs_id: str):
         return self._get("observations", obs_id, "observation")
 
+    def history_id(self) -> str:
+        """The scenario of what happened, that fits to data use: ``meta.history``, else a
+        scenario called ``historical``, else the first one."""
+        if self.meta.history:
+            return self.meta.history
+        ids = self.scenario_ids()
+        return "historical" if "historical" in ids else ids[0]
+
+    def observations_of(self, quantity: str, location: str | None = None) -> list:
+        """The observations that declare ``compares: quantity`` (and this ``location``)."""
+        return [o for o in self.observations
+                if o.compares == quantity and (location is None or o.location == location)]
+
+    def population_of(self, identity: str) -> str | None:
+        """The population whose identity labels include ``identity`` (``None``: none)."""
+        for g in self.populations:
+            if identity in g.labels:
+                return g.id
+        return None
+
+    def force_role(self, force) -> str:
+        """``police``, ``intervention`` or ``combatant``: the force's ``role``, else by its
+        actor's kind (government: police; state: intervention; otherwise combatant)."""
+        if force.role is not None:
+            return force.role
+        kind = next((a.kind for a in self.actors if a.id == force.actor), None)
+        return {"government": "police", "state": "intervention"}.get(kind, "combatant")
+
+    def uncertain_inputs(self) -> list:
+        """Every uncertain input: ranges given in the file, and the default bands of
+        judgements whose source is an assumption or an approximation (see
+        :mod:`factions.scenario.uncertain`)."""
+        if "_uncertain" not in self.__dict__:
+            self.__dict__["_uncertain"] = uncertain_inputs(self, self._bands)
+        return self.__dict__["_uncertain"]
+
+    def problem_at(self, path: tuple, message: str) -> Problem:
+        """A :class:`Problem` located at ``path`` in the file this scenario was read from."""
+        if self._located is not None:
+            return self._located.problem(path, message)
+        return Problem(self._file, None, None, ".".join(map(str, path)), message)
+
     def scenario_def(self, scenario_id: str):
         found = self._find("scenarios", scenario_id)
         if found is not None:
@@ -83,36 +135,110 @@ class Scenario(ScenarioModel):
         return base_frame(self, touched), specs
 
     def with_base(self, overrides: dict[str, float]) -> Scenario:
-        """A copy whose base values (before any shock) are replaced for whole parameters.
+        """A copy with base values or effect strengths replaced.
 
-        Used by sweeps and calibration: ``{"populations.shia.legitimacy": 0.5}`` sets the
-        value for every month before the shocks apply. Unknown names raise
-        :class:`ScenarioError`; values are clipped to the parameter's domain.
+        Used by sweeps, calibration and the uncertainty of verdicts: a parameter name
+        (``{"populations.<group>.legitimacy": 0.5}``) sets its value for every month
+        before the shocks apply; an effect strength (``shocks.<shock>.<effect id or
+        index>``) replaces the amount that effect sets, shifts or scales by. Unknown names
+        raise :class:`ScenarioError`; values are clipped to their domain.
         """
         base, specs = self._base
         base = base.copy()
+        effects = dict(self._effects)
         problems = []
+        static: dict[str, float] = {}
         for name, value in overrides.items():
             try:
+                if name.startswith("shocks."):
+                    sid, j, spec = effect_param(name, self, specs)
+                    effects[(sid, j)] = min(max(float(value), spec.lo), spec.hi)
+                    continue
+                if name.startswith("routes.") or ".movements." in name:
+                    static[name] = float(value)
+                    continue
+                if name.startswith("relations.") and name.count(".") == 3:
+                    key, mask = self._dated_tie(name)
+                    base.loc[mask, key] = min(max(float(value), -1.0), 1.0)
+                    continue
                 key, spec = canonical_param(name, self, specs)
             except KeyError as exc:
                 problems.append(Problem(self._file, None, None, name, exc.args[0]))
                 continue
             base[key] = min(max(float(value), spec.lo), spec.hi)
+        update = self._static_update(static, problems) if static else {}
         if problems:
             raise ScenarioError(problems)
-        clone = self.model_copy()
+        clone = self.model_copy(update=update)
         clone._file = self._file
+        clone._embedded = self._embedded
+        clone._located = self._located
         clone._timelines = {}
+        clone._effects = effects
+        clone._bands = self._bands
         clone.__dict__["_base"] = (base, specs)
+        clone.__dict__.pop("_uncertain", None)
         return clone
+
+    def _dated_tie(self, name: str):
+        """``relations.<x>.<y>.<k>``: the base-frame column and the months of the pair's
+        ``k``-th dated tie (in file order)."""
+        from factions.scenario.months import month_index
+
+        _, x, y, k = name.split(".")
+        pair = [r for r in self.relations if {r.a, r.b} == {x, y}]
+        if not k.isdigit() or int(k) >= len(pair):
+            raise KeyError(f"unknown parameter {name!r}: the pair {x}-{y} has "
+                           f"{len(pair)} dated tie(s)")
+        r = pair[int(k)]
+        idx = [month_index(m) for m in self.months()]
+        lo = month_index(r.start) if r.start else -10**9
+        hi = month_index(r.end) if r.end else 10**9
+        mask = [lo <= i <= hi for i in idx]
+        return f"relations.{min(x, y)}.{max(x, y)}", mask
+
+    def _static_update(self, static: dict[str, float], problems: list) -> dict:
+        """``model_copy`` updates for route distances and movement shares."""
+        routes = list(self.routes)
+        pops = list(self.populations)
+        for name, value in static.items():
+            parts = name.split(".")
+            if parts[0] == "routes" and len(parts) == 4 and parts[3] == "distance_km":
+                j = next((i for i, r in enumerate(routes)
+                          if {r.a, r.b} == {parts[1], parts[2]}), None)
+                if j is not None:
+                    routes[j] = routes[j].model_copy(update={"distance_km": max(value, 1e-6)})
+                    continue
+            if parts[0] == "populations" and len(parts) == 5 and parts[2] == "movements":
+                i = next((i for i, g in enumerate(pops) if g.id == parts[1]), None)
+                mv = None if i is None else next(
+                    (j for j, m in enumerate(pops[i].movements) if m.id == parts[3]), None)
+                if mv is not None and parts[4] == "share":
+                    moves = list(pops[i].movements)
+                    moves[mv] = moves[mv].model_copy(
+                        update={"share": min(max(value, 1e-6), 1 - 1e-6)})
+                    pops[i] = pops[i].model_copy(update={"movements": moves})
+                    continue
+            problems.append(Problem(self._file, None, None, name,
+                                    f"unknown parameter {name!r}"))
+        return {"routes": routes, "populations": pops}
+
+    def shock_as_run(self, shock_id: str):
+        """The shock with any effect strengths replaced by :meth:`with_base`."""
+        shock = self.shock(shock_id)
+        changed = {j: v for (sid, j), v in self._effects.items() if sid == shock_id}
+        if not changed:
+            return shock
+        effects = [e.model_copy(update={e.op: changed[j]}) if j in changed else e
+                   for j, e in enumerate(shock.effects)]
+        return shock.model_copy(update={"effects": effects})
 
     def timeline(self, scenario_id: str | None = None) -> Timeline:
         """Parameters month by month under ``scenario_id`` (default: the first scenario)."""
         scenario_id = scenario_id or self.scenario_ids()[0]
         if scenario_id not in self._timelines:
             sdef = self.scenario_def(scenario_id)
-            shocks = [self.shock(s) for s in sdef.shocks] if sdef else []
+            shocks = [self.shock_as_run(s) for s in sdef.shocks] if sdef else []
             base, specs = self._base
             frame = apply_effects(base, shocks, specs, self)
             self._timelines[scenario_id] = Timeline(self, scenario_id, frame, shocks)

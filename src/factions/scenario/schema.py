@@ -10,7 +10,8 @@ from __future__ import annotations
 __all__ = [
     "Month", "Identifier", "Meta", "SourceRef", "Actor", "Issue", "Position", "Relation",
     "Group", "Force", "Parameter", "Location", "Route", "Effect", "Shock", "ScenarioDef",
-    "Side", "ClaimTest", "Claim", "Observation", "ScenarioModel", "ACTOR_KINDS",
+    "Side", "ClaimTest", "Claim", "Observation", "ScenarioModel", "ACTOR_KINDS", "Movement",
+    "FORCE_ROLES", "Region", "CalibrationSpec",
 ]
 
 from typing import Annotated, Literal
@@ -32,6 +33,7 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_
 Text = Annotated[str, StringConstraints(min_length=1)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 ACTOR_KINDS = ("state", "government", "party", "militia", "movement", "population")
+FORCE_ROLES = ("police", "intervention", "combatant")
 
 
 def _finite(v: float) -> float:
@@ -59,6 +61,10 @@ class Meta(_Strict):
     start: Month
     end: Month
     description: str = ""
+    incumbent: Identifier | None = Field(
+        default=None, description="the actor whose rule the armed groups contest")
+    history: Identifier | None = Field(
+        default=None, description="the scenario of what happened (fits to data use it)")
     sources: list[SourceRef] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -106,14 +112,35 @@ class Relation(_Strict):
     source: Text
 
 
+class Movement(_Strict):
+    """A movement inside a population with its own militia(s): the lattice cuts the
+    population in two groups (the movement's followers and the rest)."""
+
+    id: Identifier
+    name: Text
+    party: Identifier | None = None
+    militias: list[Identifier] = Field(min_length=1)
+    share: Annotated[Number, Field(gt=0.0, lt=1.0)]
+    source: Text
+
+
 class Group(_Strict):
     id: Identifier
     name: Text
     identity: Text
+    identities: list[Text] = Field(
+        default_factory=list,
+        description="actor identity labels that count as this community (besides identity)")
     share: Unit
     legitimacy: Unit
     hardship: Unit
+    movements: list[Movement] = Field(default_factory=list)
     source: Text
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The identity labels of this community: ``identity`` then ``identities``."""
+        return tuple(dict.fromkeys([self.identity, *self.identities]))
 
 
 class Force(_Strict):
@@ -121,6 +148,7 @@ class Force(_Strict):
     name: Text
     actor: Identifier | None = None
     unit: Text = "troops"
+    role: Literal["police", "intervention", "combatant"] | None = None
     series: dict[Month, Annotated[Number, Field(ge=0.0)]] = Field(min_length=1)
     source: Text
 
@@ -132,11 +160,24 @@ class Parameter(_Strict):
     source: Text
 
 
+class Region(_Strict):
+    """A part of the country: its provinces, residents and population mix."""
+
+    id: Identifier
+    name: Text
+    provinces: list[Text] = Field(default_factory=list)
+    population: Annotated[Number, Field(ge=0.0)] | None = None
+    mix: dict[Identifier, Unit] = Field(
+        default_factory=dict, description="share of each population among the residents")
+    source: Text
+
+
 class Location(_Strict):
     id: Identifier
     name: Text
     kind: Literal["origin", "host", "idp", "camp"]
     country: Text
+    region: Identifier | None = None
     population: Annotated[Number, Field(ge=0.0)] | None = None
     restriction: Unit = 0.0
     hardship: Unit = 0.0
@@ -151,8 +192,13 @@ class Route(_Strict):
 
 
 class Effect(_Strict):
-    """One change to one named parameter: exactly one of ``set``, ``shift``, ``scale``."""
+    """One change to one named parameter: exactly one of ``set``, ``shift``, ``scale``.
 
+    ``id`` names the effect's strength as a parameter, ``shocks.<shock>.<id>`` (else
+    ``shocks.<shock>.<index>``), which sweeps, calibrations and the uncertainty of the
+    verdicts can vary."""
+
+    id: Identifier | None = None
     param: Text
     set: Number | None = None
     shift: Number | None = None
@@ -243,8 +289,33 @@ class Observation(_Strict):
     id: Identifier
     name: Text
     unit: Text
+    compares: Annotated[str, StringConstraints(
+        pattern=r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")] | None = Field(
+        default=None, description="the engine quantity <engine>.<name> this series measures")
+    location: Identifier | None = None
+    region: Identifier | None = None
     series: dict[Month, Number] = Field(min_length=1)
     source: Text
+
+
+class CalibrationSpec(_Strict):
+    """How ``factions calibrate`` fits this scenario by default (ABC): the metric and the
+    observation it is held against, the prior of the free parameters, the settings."""
+
+    metric: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")] = \
+        "ground.deaths"
+    observation: Identifier | None = None
+    scenario: Identifier | None = None
+    window: tuple[Month, Month] | None = None
+    distance: str = "shape"
+    method: Literal["rejection", "smc"] = "rejection"
+    runs: Annotated[int, Field(ge=2)] = 200
+    accept: Annotated[Number, Field(gt=0.0, le=1.0)] = 0.1
+    generations: Annotated[int, Field(ge=1)] = 3
+    seed: int = 0
+    prior: dict[str, Text] = Field(min_length=1)
+    options: dict[Identifier, dict[str, int | float | str | bool]] = Field(default_factory=dict)
+    note: str = ""
 
 
 class ScenarioModel(_Strict):
@@ -258,9 +329,11 @@ class ScenarioModel(_Strict):
     populations: list[Group] = Field(default_factory=list)
     forces: list[Force] = Field(default_factory=list)
     parameters: list[Parameter] = Field(default_factory=list)
+    regions: list[Region] = Field(default_factory=list)
     locations: list[Location] = Field(default_factory=list)
     routes: list[Route] = Field(default_factory=list)
     shocks: list[Shock] = Field(default_factory=list)
     scenarios: list[ScenarioDef] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     observations: list[Observation] = Field(default_factory=list)
+    calibration: CalibrationSpec | None = None

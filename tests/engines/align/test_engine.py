@@ -23,7 +23,8 @@ def historical(scenario):
 def test_registered_with_options():
     e = get("align")
     assert e.name == "align" and not e.stochastic
-    assert {"month", "k", "time_limit", "snapshots", "cap", "quota", "compare"} <= set(e.options)
+    assert {"month", "k", "time_limit", "snapshots", "cap", "quota", "compare"} <= {
+        o.name for o in e.options}
 
 
 def test_tables_metrics_and_figures(historical, scenario):
@@ -90,9 +91,9 @@ def test_deterministic(scenario):
 
 
 @pytest.mark.parametrize("options, message", [
-    ({"bogus": 1}, "does not accept"),
+    ({"bogus": 1}, "engine 'align': unknown option.s. bogus; accepted: cap"),
     ({"month": "1999-01"}, "outside"),
-    ({"k": 0}, "option k must be"),
+    ({"k": 0}, "option 'k' must be a whole number >= 1; got 0"),
     ({"time_limit": -1}, "time_limit"),
     ({"compare": "nope"}, "unknown scenario"),
     ({"quota": 1000}, "quota"),

@@ -6,7 +6,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from factions.engines import get
-from factions.engines.bargain import bargain_ktab, forecast
+from factions.engines.bargain import bargain_ktab, forecast, run_bargain
 from factions.errors import EngineError, InputError
 from factions.scenario import load_scenario
 
@@ -20,7 +20,9 @@ def small():
 
 def test_engine_registered_with_documented_options():
     eng = get("bargain")
-    assert eng.run is not None and {"models", "issue", "month", "rounds"} <= set(eng.options)
+    assert eng.run is run_bargain
+    assert {"models", "issue", "month", "rounds"} <= {o.name for o in eng.options}
+    assert all(o.help for o in eng.options)
 
 
 def test_outcomes_match_array_level_forecast_with_shocks_applied(small):
@@ -41,8 +43,10 @@ def test_outcomes_match_array_level_forecast_with_shocks_applied(small):
 def test_tables_metrics_figures_are_tidy(small):
     res = get("bargain").run(small, "historical", 1, {"draws": 20, "rounds": 5})
     tabs = res.tables()
-    assert set(tabs) == {"outcomes", "positions", "trajectories", "rounds", "uncertainty"}
+    assert set(tabs) == {"outcomes", "positions", "trajectories", "rounds", "uncertainty",
+                         "smp_positions", "smp_win_prob", "smp_bargains", "smp_risk"}
     assert tabs["trajectories"]["round"].max() <= 5
+    assert tabs["smp_positions"]["state"].max() <= 5  # rounds is the SMP's maxIter
     m = res.metrics()
     assert list(m.columns) == ["metric", "month", "value"]
     bare = m.set_index("metric")["value"]
@@ -60,13 +64,14 @@ def test_same_seed_same_result(small):
 
 
 @pytest.mark.parametrize("opts, msg", [
-    ({"models": ["bdm"]}, "unknown model"),
+    ({"models": ["bdm"]}, "option 'models' must be a list of names from compromise"),
     ({"issue": "oil"}, "unknown issue"),
     ({"month": "2010-01"}, "outside"),
     ({"draws": -1}, "draws"),
-    ({"colour": 1}, "does not accept"),
+    ({"colour": 1}, "engine 'bargain': unknown option.s. colour"),
     ({"default_model": "smp", "models": "median"}, "default_model"),
-    ({"model_options": {"smp": {"victory": "cubic"}}}, "victory"),
+    ({"model_options": {"smp": {"VictoryProbModel": "cubic"}}}, "VictoryProbModel"),
+    ({"model_options": {"smp": {"victory": "Square"}}}, "unknown smp option"),
 ])
 def test_bad_options_raise_engine_error(small, opts, msg):
     with pytest.raises(EngineError, match=msg):

@@ -28,7 +28,8 @@ def _plan(sc, sid):
 
 def test_registered_with_its_options():
     eng = get("ground")
-    assert eng.stochastic and {"grid", "seeds", "ticks_per_month", "model"} <= set(eng.options)
+    assert eng.stochastic and {"grid", "seeds", "ticks_per_month", "model"} <= {
+        o.name for o in eng.options}
 
 
 def test_mapping_follows_the_shocks(sc):
@@ -54,22 +55,22 @@ def test_outputs_tables_metrics_and_figures(historical, sc):
     r = historical
     months = sc.timeline("historical").months
     assert list(r.monthly.month) == months
-    assert {"deaths", "sectarian_deaths", "intra_shia_violence", "activity", "ibc_deaths",
+    assert {"deaths", "sectarian_deaths", "deaths_within.shia", "activity", "observed_deaths",
             "deaths_scaled"} <= set(r.monthly.columns)
     assert (r.monthly.sectarian_deaths <= r.monthly.deaths + 1e-9).all()
-    assert (r.monthly.intra_shia_violence + r.monthly.sectarian_deaths
+    assert (r.monthly["deaths_within.shia"] + r.monthly.sectarian_deaths
             <= r.monthly.deaths + 1e-9).all()
     assert len(r.by_seed) == 2 * len(months)
     met = r.metrics()
-    assert {"deaths", "sectarian_deaths", "intra_shia_violence", "activity",
-            "pearson_ibc", "spearman_ibc"} <= set(met.metric)
-    assert met.loc[met.metric == "pearson_ibc", "month"].isna().all()
+    assert {"deaths", "sectarian_deaths", "deaths_within.shia", "activity",
+            "fit.pearson", "fit.spearman"} <= set(met.metric)
+    assert met.loc[met.metric == "fit.pearson", "month"].isna().all()
     fit = dict(zip(r.fit.statistic, r.fit.value, strict=True))
     assert -1 <= fit["pearson"] <= 1 and fit["scale_factor"] > 0
-    scaled = r.monthly.dropna(subset=["ibc_deaths"])
-    assert scaled.deaths_scaled.sum() == pytest.approx(scaled.ibc_deaths.sum())
+    scaled = r.monthly.dropna(subset=["observed_deaths"])
+    assert scaled.deaths_scaled.sum() == pytest.approx(scaled.observed_deaths.sum())
     figs = r.figures()
-    assert set(figs) == {"series_vs_ibc", "grid_snapshot"}
+    assert set(figs) == {"series_vs_observed", "grid_snapshot"}
     assert all(isinstance(f, Figure) for f in figs.values())
     assert r.snapshot.shape == (40, 40)
     assert set(r.to_dict()["tables"]) == {"monthly", "by_seed", "mapping", "fit"}
@@ -96,13 +97,13 @@ def test_ceasefire_cuts_intra_shia_violence_over_seeds(sc):
     win = ["2007-09", "2007-10", "2007-11", "2007-12", "2008-01", "2008-02"]
     hist = run_ground(sc, "historical", 3, opts).by_seed
     nocf = run_ground(sc, "no_ceasefire", 3, opts).by_seed
-    assert hist[hist.month.isin(win)].intra_shia_violence.sum() == 0
-    assert nocf[nocf.month.isin(win)].intra_shia_violence.sum() > 0
+    assert hist[hist.month.isin(win)]["deaths_within.shia"].sum() == 0
+    assert nocf[nocf.month.isin(win)]["deaths_within.shia"].sum() > 0
 
 
 @pytest.mark.parametrize(("opts", "fragment"), [
     ({"colour": 1}, "unknown option"),
-    ({"grid": "axb"}, "bad option"),
+    ({"grid": "axb"}, "option 'grid' must be a lattice size"),
     ({"model": "III"}, "model"),
     ({"seeds": 0}, "seeds"),
     ({"grid": 6000}, "too large"),

@@ -4,7 +4,9 @@ Array-level API (no scenario needed): build a :class:`SignedGraph` (``signed_gra
 ``read_edges_csv``, ``from_networkx``), then ``frustration`` (exact, HiGHS),
 ``frustration_heuristic``, ``k_blocs``, ``triad_census``, ``balance_score``,
 ``contributions``, ``optimal_partitions``, ``realignment``; voting power with ``banzhaf``,
-``shapley_shubik``, ``minimal_winning_coalitions``, ``power_table``, ``read_seats_csv``.
+``shapley_shubik``, ``minimal_winning_coalitions``, ``power_table``, ``read_seats_csv``;
+structural-balance dynamics with ``balance_dynamics`` (subpackage ``dynamics``: continuous
+dX/dt = X^2, bounded Heider, local / constrained triad, landscape) and its helpers.
 """
 
 from factions.engines import register
@@ -14,9 +16,23 @@ from factions.engines.align.balance import (
     triad_census,
     triangle_balance,
 )
+from factions.engines.align.dynamics import (
+    MODELS as DYNAMICS_MODELS,
+)
+from factions.engines.align.dynamics import (
+    DynamicsResult,
+    balance_dynamics,
+    balanced_labels,
+    imbalanced_triangles,
+    landscape_energy,
+    landscape_minima,
+    landscape_reachable,
+    parse_set,
+)
 from factions.engines.align.engine import (
     OPTIONS,
     AlignResult,
+    align_metrics,
     match_blocs,
     run_align,
     scenario_graph,
@@ -32,6 +48,7 @@ from factions.engines.align.graph import (
 )
 from factions.engines.align.heuristic import HeuristicResult, frustration_heuristic
 from factions.engines.align.kblocs import BlocResult, k_blocs
+from factions.engines.align.null import align_null
 from factions.engines.align.parliament import power_table, read_seats_csv
 from factions.engines.align.power import (
     banzhaf,
@@ -46,6 +63,7 @@ from factions.engines.align.realign import (
     realignment,
 )
 from factions.engines.base import Engine
+from factions.engines.needs import Need
 
 __all__ = [
     "OPTIONS",
@@ -79,6 +97,15 @@ __all__ = [
     "minimal_winning_coalitions",
     "power_table",
     "read_seats_csv",
+    "balance_dynamics",
+    "DynamicsResult",
+    "DYNAMICS_MODELS",
+    "balanced_labels",
+    "imbalanced_triangles",
+    "landscape_energy",
+    "landscape_minima",
+    "landscape_reachable",
+    "parse_set",
 ]
 
 register(
@@ -87,6 +114,10 @@ register(
         title="Alignment: blocs, structural balance and voting power",
         run=run_align,
         options=OPTIONS,
+        needs=(Need.section("relations", "alignment is read from the ties between actors"),),
+        metrics=align_metrics,
+        reads=("relations.", "actors."),
+        null=align_null,
         order=20,
         stochastic=False,
     )

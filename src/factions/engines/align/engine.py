@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["AlignResult", "run_align", "scenario_graph", "OPTIONS", "match_blocs"]
+__all__ = ["AlignResult", "run_align", "scenario_graph", "OPTIONS", "match_blocs",
+           "align_metrics"]
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,21 +26,32 @@ from factions.engines.align.kblocs import k_blocs
 from factions.engines.align.realign import optimal_partitions, realignment
 from factions.engines.align.tables import bloc_changes, council_power
 from factions.engines.base import METRIC_COLUMNS, EngineResult
+from factions.engines.options import Option, check_options
 from factions.errors import EngineError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-OPTIONS = {
-    "month": "focus month 'YYYY-MM' for tie strain, triads, power and coalitions (default last)",
-    "k": "maximum number of blocs (default 2; k > 2 is Davis clusterability)",
-    "time_limit": "seconds per exact solve (default 10; on expiry: best partition and gap)",
-    "snapshots": "months whose blocs are tabled and drawn (default: first month, the month "
-                 "before each shock that changes ties, the focus month)",
-    "cap": "maximum optimal partitions enumerated for tie strain (default 20)",
-    "quota": "Council of Representatives quota (default a seat majority, floor(S/2) + 1)",
-    "compare": "scenario id whose network at the focus month is compared with this one",
-}
+OPTIONS = (
+    Option("month", "month", None, "focus month for tie strain, triads, power and coalitions "
+           "(default: the last)"),
+    Option("k", "int", 2, "maximum number of blocs (k > 2 is Davis clusterability)", low=1),
+    Option("time_limit", "float", 10.0, "seconds per exact solve (on expiry: best partition "
+           "and gap)", low=0, open_low=True),
+    Option("snapshots", "months", None, "months whose blocs are tabled and drawn (default: "
+           "first month, the month before each shock that changes ties, the focus month)"),
+    Option("cap", "int", 20, "maximum optimal partitions enumerated for tie strain", low=1),
+    Option("quota", "int", None, "council quota (default a seat majority, floor(S/2) + 1)",
+           low=1),
+    Option("compare", "str", None, "scenario id whose network at the focus month is compared "
+           "with this one"),
+    Option("lean", "bool", False, "metrics only, for ensembles (see align.lean): monthly "
+           "frustration, balance and bloc sizes of the listed months"),
+    Option("months", "months", None, "in lean mode, the months computed (default all)"),
+    Option("method", "choice", "exact", "in lean mode, how each month's frustration is found",
+           choices=("exact", "heuristic")),
+    Option("power", "bool", True, "in lean mode, also compute voting power"),
+)
 
 
 def scenario_graph(scenario, scenario_id: str, month: str) -> SignedGraph:
@@ -147,6 +159,12 @@ class AlignResult(EngineResult):
         m = self.monthly
         rows = []
         cols = ["frustration", "balance", "triangle_balance"]
+        if self.summary.get("lean"):
+            rows = [(c, mo, v) for c in cols for mo, v in zip(m["month"], m[c], strict=True)]
+            rows += [(f"bloc_size.{a}", mo, float(v)) for (mo, a), v in self._bloc_sizes.items()]
+            rows += [(f"{c}.{p}", mo, float(v)) for c, d in self._power_monthly.items()
+                     for (mo, p), v in d.items()]
+            return pd.DataFrame(rows, columns=METRIC_COLUMNS)
         cols += ["k_frustration"] if "k_frustration" in m else []
         for col in cols:
             rows += [(col, mo, v) for mo, v in zip(m["month"], m[col], strict=True)]
@@ -188,20 +206,9 @@ def _layout(snapshot_ties: Mapping[str, pd.DataFrame], seed: int) -> dict[str, n
                                                                         for n in names}
 
 
-def _int_option(options, name, default, low):
-    value = options.get(name, default)
-    try:
-        out = int(value)
-    except (TypeError, ValueError):
-        raise EngineError(f"option {name} must be an integer >= {low}, got {value!r}") from None
-    if out != float(value) or out < low:
-        raise EngineError(f"option {name} must be an integer >= {low}, got {value!r}")
-    return out
-
-
 def _snapshots(scenario, scenario_id, tl, month, value) -> list[str]:
     if value is not None:
-        months = [m.strip() for m in value.split(",")] if isinstance(value, str) else list(value)
+        months = list(value)
         for m in months:
             _check_month(tl, m)
         return sorted(dict.fromkeys(months))
@@ -216,7 +223,8 @@ def _snapshots(scenario, scenario_id, tl, month, value) -> list[str]:
     return sorted(m for m in dict.fromkeys(chosen) if m <= month) or [month]
 
 
-def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]) -> AlignResult:
+def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
+              upstream: Mapping[str, Any] | None = None) -> AlignResult:
     """Engine entry point: alignment of the scenario's factions month by month.
 
     For every month: the exact 2-bloc frustration index of the signed network of relations
@@ -224,7 +232,7 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any])
     triangles; blocs (up to ``k``) and actors' contributions at snapshot months; the strain
     of each tie at the focus month (share of optimal partitions frustrating it); bloc moves
     and tie flips between consecutive snapshots; and Banzhaf and Shapley-Shubik power of
-    the parties holding seats (quota a seat majority: 138 of 275 for the Iraqi Council).
+    the parties holding seats (quota a seat majority, floor(S/2) + 1).
 
     Parameters
     ----------
@@ -259,22 +267,15 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any])
     .. [2] Doreian, P., & Mrvar, A. (2015). Structural balance and signed international
        relations. Journal of Social Structure, 16(2).
     """
-    unknown = sorted(set(options) - set(OPTIONS))
-    if unknown:
-        raise EngineError(f"engine 'align' does not accept option(s) {', '.join(unknown)}; "
-                          f"accepted: {', '.join(sorted(OPTIONS))}")
+    options = check_options("align", OPTIONS, options)
+    if options["lean"]:
+        from factions.engines.align.lean import lean_align
+
+        return lean_align(scenario, scenario_id, seed, options, AlignResult)
     tl = scenario.timeline(scenario_id)
-    month = _check_month(tl, options.get("month") or tl.months[-1])
-    k = _int_option(options, "k", 2, 1)
-    cap = _int_option(options, "cap", 20, 1)
-    try:
-        time_limit = float(options.get("time_limit", 10.0))
-    except (TypeError, ValueError):
-        raise EngineError(f"option time_limit must be seconds, got "
-                          f"{options.get('time_limit')!r}") from None
-    if not time_limit > 0:
-        raise EngineError(f"option time_limit must be > 0 seconds, got {time_limit!r}")
-    snapshots = _snapshots(scenario, scenario_id, tl, month, options.get("snapshots"))
+    month = _check_month(tl, options["month"] or tl.months[-1])
+    k, cap, time_limit = options["k"], options["cap"], options["time_limit"]
+    snapshots = _snapshots(scenario, scenario_id, tl, month, options["snapshots"])
     rng = np.random.default_rng(seed)
 
     cache: dict[tuple, tuple] = {}
@@ -321,8 +322,8 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any])
     opt = optimal_partitions(g_focus, cap=cap, time_limit=time_limit)
     _, ties = contributions(g_focus, opt.labels[0], opt.strain)
     moves, flips = bloc_changes(snapshots, blocs, tl)
-    power, coalitions, power_monthly = council_power(tl, month, snapshots, options.get("quota"))
-    compare = _compare(scenario, options.get("compare"), g_focus, month, k, cap, rng)
+    power, coalitions, power_monthly = council_power(tl, month, snapshots, options["quota"])
+    compare = _compare(scenario, options["compare"], g_focus, month, k, cap, rng)
     marks = [(s.month, s.id) for s in scenario.shocks
              if s.id in next((x.shocks for x in scenario.scenarios if x.id == scenario_id), [])]
     focus = monthly.set_index("month").loc[month]
@@ -358,3 +359,13 @@ def _compare(scenario, other, g_focus, month, k, cap, rng) -> dict[str, pd.DataF
     return {"membership": r.membership.assign(compare=other),
             "flipped": r.flipped.assign(compare=other),
             "strained": r.strained.assign(compare=other)}
+
+
+def align_metrics(scenario) -> list[str]:
+    """The metric names the engine reports on ``scenario`` (named after its actors)."""
+    out = ["frustration", "balance", "triangle_balance", "k_frustration", "strained_ties",
+           "moved_actors"]
+    out += [f"bloc_size.{a.id}" for a in scenario.actors]
+    parties = [a.id for a in scenario.actors if a.seats is not None]
+    out += [f"{m}.{p}" for m in ("banzhaf", "shapley_shubik") for p in parties]
+    return out

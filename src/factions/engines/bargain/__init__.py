@@ -23,6 +23,7 @@ from factions.engines.bargain.engine import (
     IssueForecast,
     bargain_issues,
     bargain_ktab,
+    bargain_metrics,
     run_bargain,
 )
 from factions.engines.bargain.exchange import exchange
@@ -35,11 +36,25 @@ from factions.engines.bargain.expected_utility import (
     win_probabilities,
 )
 from factions.engines.bargain.inputs import BargainInput, KtabData, read_ktab_csv, validate_inputs
+from factions.engines.bargain.null import bargain_null
 from factions.engines.bargain.result import Forecast
-from factions.engines.bargain.smp import condorcet_probabilities, smp, victory_probabilities
+from factions.engines.bargain.smp import (
+    SMPOptions,
+    SMPRun,
+    coalitions,
+    condorcet_election,
+    scalar_pce,
+    smp_model,
+    smp_options,
+    smp_sensitivity,
+    victory_probabilities,
+    write_db,
+)
+from factions.engines.bargain.smp.forecast import smp, smp_joint
 from factions.engines.bargain.static import compromise, median, nash, weighted_median
 from factions.engines.bargain.text import format_result
 from factions.engines.base import Engine
+from factions.engines.needs import Need
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -56,7 +71,16 @@ __all__ = [
     "challenge_utilities",
     "code_win_probabilities",
     "compromise",
-    "condorcet_probabilities",
+    "SMPOptions",
+    "SMPRun",
+    "coalitions",
+    "condorcet_election",
+    "scalar_pce",
+    "smp_model",
+    "smp_options",
+    "smp_joint",
+    "smp_sensitivity",
+    "write_db",
     "eu_round",
     "exchange",
     "expected_utility",
@@ -82,6 +106,10 @@ register(
         title="Bargaining: who gets what on each issue",
         run=run_bargain,
         options=OPTIONS,
+        needs=(Need.section("issues"), Need.section("positions")),
+        metrics=bargain_metrics,
+        reads=("actors.", "positions."),
+        null=bargain_null,
         order=30,
         stochastic=False,
     )

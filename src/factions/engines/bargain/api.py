@@ -14,7 +14,7 @@ import pandas as pd
 from factions.engines.bargain.expected_utility import expected_utility
 from factions.engines.bargain.inputs import BargainInput, validate_inputs
 from factions.engines.bargain.result import Forecast
-from factions.engines.bargain.smp import smp
+from factions.engines.bargain.smp.forecast import smp
 from factions.engines.bargain.static import compromise, median, nash
 from factions.errors import EngineError, InputError
 
@@ -62,7 +62,7 @@ def forecast(
         distances divide them by ``high - low``.
     **options
         Passed to the model function (e.g. ``rounds``, ``q``, ``t`` for
-        ``expected_utility``; ``victory``, ``voting_rule``, ``pce`` for ``smp``;
+        ``expected_utility``; KTAB's names ``VictoryProbModel``, ``VotingRule``, ... for ``smp``;
         ``disagreement`` for ``nash``).
 
     Returns

@@ -7,7 +7,7 @@ both through the same :class:`BargainResult`.
 from __future__ import annotations
 
 __all__ = ["BargainResult", "IssueForecast", "run_bargain", "bargain_issues", "bargain_ktab",
-           "OPTIONS"]
+           "OPTIONS", "bargain_metrics"]
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,22 +27,48 @@ from factions.engines.bargain.api import (
 from factions.engines.bargain.exchange import exchange
 from factions.engines.bargain.inputs import BargainInput, read_ktab_csv, validate_inputs
 from factions.engines.bargain.result import Forecast
+from factions.engines.bargain.smp.forecast import smp_joint
+from factions.engines.bargain.smp.model import SMPRun
+from factions.engines.bargain.smp.options import KTAB_DEFAULTS, KTAB_PARAMETERS
 from factions.engines.base import METRIC_COLUMNS, EngineResult
+from factions.engines.options import Option, check_options
 from factions.errors import EngineError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-OPTIONS = {
-    "models": "models to run (list or comma-separated; default all: "
-              + ", ".join(MODELS) + ", and exchange when there are >= 2 issues)",
-    "issue": "issue id(s) to forecast (default every issue)",
-    "month": "month 'YYYY-MM' whose positions and capabilities are used (default the last)",
-    "rounds": "maximum rounds of expected_utility and smp (default 20 and 100)",
-    "default_model": f"model behind the bare metric <issue> (default {DEFAULT_MODEL})",
-    "draws": "perturbed draws for the default model's interval (default 100; 0 = none)",
-    "model_options": "mapping model -> keyword options, e.g. {smp: {victory: square}}",
-}
+OPTIONS = (
+    Option("models", "names", None, "models to run (default all: " + ", ".join(MODELS)
+           + ", and exchange when there are >= 2 issues)", choices=(*MODELS, "exchange")),
+    Option("issue", "names", None, "issue id(s) to forecast (default every issue)"),
+    Option("month", "month", None, "month whose positions and capabilities are used "
+           "(default the last)"),
+    Option("rounds", "int", None, "maximum rounds of expected_utility and smp (default 20 "
+           "and 100; for smp this is KTAB's maxIter)", low=1),
+    Option("default_model", "choice", None, "model behind the bare metric <issue> (default "
+           f"{DEFAULT_MODEL})", choices=(*MODELS, "exchange")),
+    Option("draws", "int", 100, "perturbed draws for the default model's interval (0 = none)",
+           low=0),
+    Option("model_options", "mapping", None, "mapping model -> keyword options, e.g. "
+           "{smp: {VictoryProbModel: Square}} (smp options by KTAB name)"),
+    # every SMP option by its KTAB name, as a flat engine option, so that sweeps can vary
+    # it (--vary bargain.smp.VotingRule=values(Prop,Binary)); the SMP validates the values
+    # (KTAB's names in any case)
+    *(Option(f"smp.{name}", "str", None, f"SMP {name}: one of {', '.join(values)} "
+             f"(KTAB's default {KTAB_DEFAULTS[name]})") for name, values in KTAB_PARAMETERS.items()),
+    Option("smp.minIter", "int", None, "SMP stopping rule: minimum steps (KTAB: 2)", low=1),
+    Option("smp.maxIter", "int", None, "SMP stopping rule: maximum steps (KTAB: 100)", low=1),
+    Option("smp.minDeltaRatio", "float", None, "SMP stopping rule: stop when a step moves the "
+           "actors less than this fraction of the first (KTAB: 0.02)", low=0),
+    Option("smp.minSigDelta", "float", None, "SMP stopping rule: added to the first step's "
+           "movement (KTAB: 1e-4)", low=0, open_low=True),
+    Option("smp.ktabQuirks", "bool", None, "SMP: keep KTAB's two slips in InitRcvrInterp and "
+           "PWCompInterp (default true)"),
+    Option("smp.seed", "int", None, "SMP: seed of StateTransitions=Stochastic (default: the "
+           "run's seed)"),
+    Option("smp.matrices", "bool", None, "SMP: keep the per-state matrices (utilities, "
+           "challenges; n^3 numbers per state)"),
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +89,7 @@ class BargainResult(EngineResult):
     month: str | None = None
     default_model: str = DEFAULT_MODEL
     issues: list[IssueForecast] = field(default_factory=list)
+    smp_run: SMPRun | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         out_rows, pos_rows, traj, rounds, unc = [], [], [], [], []
@@ -102,6 +129,12 @@ class BargainResult(EngineResult):
             tables["rounds"] = pd.concat(rounds, ignore_index=True)
         if unc:
             tables["uncertainty"] = pd.DataFrame(unc)
+        if self.smp_run is not None:  # the joint SMP's history (KTAB's closing tables)
+            from factions.engines.bargain.smp.io import run_tables
+
+            smp = run_tables(self.smp_run, matrices=False)
+            for key in ("positions", "win_prob", "bargains", "risk"):
+                tables[f"smp_{key}"] = smp[key]
         return tables
 
     def figures(self) -> dict[str, Figure]:
@@ -146,23 +179,41 @@ def _model_options(options: Mapping[str, Any], models: Sequence[str]) -> dict[st
     unknown = set(options.get("model_options") or {}) - set(MODELS)
     if unknown:
         raise EngineError(f"model_options names unknown model(s) {', '.join(sorted(unknown))}")
+    flat = {k[4:]: v for k, v in options.items() if k.startswith("smp.") and v is not None}
+    if flat and "smp" in per:
+        per["smp"].update(flat)
     if options.get("rounds") is not None:
         try:
             rounds = int(options["rounds"])
         except (TypeError, ValueError):
             raise EngineError(f"rounds must be an integer; got {options['rounds']!r}") from None
-        for m in ("expected_utility", "smp"):
-            if m in per:
-                per[m].setdefault("rounds", rounds)
-                if m == "smp":
-                    per[m].setdefault("min_rounds", min(2, rounds))
+        if "expected_utility" in per:
+            per["expected_utility"].setdefault("rounds", rounds)
+        if "smp" in per:
+            if rounds < 1:
+                raise EngineError(f"rounds must be >= 1; got {rounds}")
+            given = {k.lower().replace("_", "") for k in per["smp"]}
+            if "maxiter" not in given:
+                per["smp"]["maxIter"] = rounds
+            if "miniter" not in given:
+                per["smp"]["minIter"] = min(2, rounds)
     return per
 
 
 def bargain_issues(
     issues: Sequence[tuple[str, str, BargainInput]], options: Mapping[str, Any], seed: int,
-) -> tuple[list[IssueForecast], str]:
-    """Run the selected models on validated issues; returns forecasts and the default model."""
+) -> tuple[list[IssueForecast], str, SMPRun | None]:
+    """Run the selected models on validated issues.
+
+    Every model runs issue by issue, except ``exchange`` and ``smp``, which run once over
+    all issues jointly (the SMP with one dimension per issue, each actor on the issues it
+    holds: :func:`~factions.engines.bargain.smp.forecast.smp_joint`).
+
+    Returns
+    -------
+    (list of IssueForecast, str, SMPRun or None)
+        Forecasts, the default model, and the joint SMP run when ``smp`` was run.
+    """
     known = [*MODELS, "exchange"]
     models = _names(options.get("models"), known, "model(s)")
     if options.get("models") is None and len(issues) < 2:
@@ -180,10 +231,17 @@ def bargain_issues(
     per = _model_options(options, models)
     rng = np.random.default_rng(seed)
     traded = _exchange_all(issues, per.get("exchange", {})) if "exchange" in models else {}
+    joint, run = {}, None
+    if "smp" in models:  # one SMP over all issues, each actor on the issues it holds
+        per["smp"].setdefault("seed", int(seed))
+        try:
+            joint, run = smp_joint([(i, d) for i, _, d in issues], **per["smp"])
+        except TypeError as exc:
+            raise EngineError(f"model 'smp': {exc}") from None
     out = []
     for issue_id, name, data in issues:
-        fc = {m: traded[issue_id] if m == "exchange" else run_model(data, m, **per[m])
-              for m in models}
+        fc = {m: traded[issue_id] if m == "exchange" else joint[issue_id] if m == "smp"
+              else run_model(data, m, **per[m]) for m in models}
         dist = None
         if draws:
             dist = forecast_distribution(
@@ -191,7 +249,7 @@ def bargain_issues(
                 scale=data.scale, n_draws=int(draws), seed=int(rng.integers(2**31)),
                 **per[default])
         out.append(IssueForecast(issue_id, name, data, fc, dist))
-    return out, default
+    return out, default, run
 
 
 def _exchange_all(issues: Sequence[tuple[str, str, BargainInput]], opts: Mapping[str, Any]
@@ -222,7 +280,8 @@ def _exchange_all(issues: Sequence[tuple[str, str, BargainInput]], opts: Mapping
     return out
 
 
-def run_bargain(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]) -> BargainResult:
+def run_bargain(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
+                upstream: Mapping[str, Any] | None = None) -> BargainResult:
     """Engine entry point: forecast the scenario's issues at one month, shocks applied.
 
     Capability of an actor is ``capability * active`` from ``tl.actors_at(month)``;
@@ -234,10 +293,7 @@ def run_bargain(scenario, scenario_id: str, seed: int, options: Mapping[str, Any
     EngineError
         On an unknown option value (model, issue, month, rounds, draws).
     """
-    unknown = sorted(set(options) - set(OPTIONS))
-    if unknown:
-        raise EngineError(f"engine 'bargain' does not accept option(s) {', '.join(unknown)}; "
-                          f"accepted: {', '.join(sorted(OPTIONS))}")
+    options = check_options("bargain", OPTIONS, options)
     tl = scenario.timeline(scenario_id)
     month = options.get("month") or tl.months[-1]
     if month not in tl.months:
@@ -262,29 +318,46 @@ def run_bargain(scenario, scenario_id: str, seed: int, options: Mapping[str, Any
         except InputError as exc:
             raise EngineError(f"issue {issue_id!r} at {month}: {exc}") from None
         inputs.append((issue_id, by_id[issue_id].name, data))
-    forecasts, default = bargain_issues(inputs, options, seed)
+    forecasts, default, run = bargain_issues(inputs, options, seed)
     summary = {"month": month, "default_model": default,
                "outcomes": {f.issue: round(f.forecasts[default].outcome, 2) for f in forecasts}}
     if skipped:
         summary["skipped_issues"] = skipped
     return BargainResult(engine="bargain", scenario_id=scenario_id, seed=seed, summary=summary,
-                         month=month, default_model=default, issues=forecasts)
+                         month=month, default_model=default, issues=forecasts, smp_run=run)
 
 
 def bargain_ktab(path: str | Path, seed: int = 0, options: Mapping[str, Any] | None = None
                  ) -> BargainResult:
-    """Forecast every dimension of a KTAB CSV (dimensions are treated one at a time).
+    """Forecast every dimension of a KTAB CSV.
 
-    Accepts the same ``options`` as the engine except ``issue`` (a dimension name) and
-    ``month`` (ignored). Raises :class:`InputError` on a bad file.
+    The SMP runs on all (selected) dimensions jointly, as KTAB's ``smpc`` does; the other
+    models one dimension at a time. Accepts the same ``options`` as the engine except
+    ``issue`` (a dimension name) and ``month`` (ignored). Raises :class:`InputError` on a
+    bad file, naming file and line (also for an actor the SMP cannot weigh: zero
+    capability, or zero salience on every dimension).
     """
-    options = dict(options or {})
+    options = {k: v for k, v in check_options("bargain", OPTIONS, options).items()
+               if v is not None}
     k = read_ktab_csv(path)
     dims = _names(options.pop("issue", None), list(k.dimensions), "dimension(s)")
     options.pop("month", None)
     inputs = [(dim, f"{k.name}: {dim}", k.issue(k.dimensions.index(dim))) for dim in dims]
-    forecasts, default = bargain_issues(inputs, options, seed)
+    models = _names(options.get("models"), [*MODELS, "exchange"], "model(s)")
+    if "smp" in models:
+        k.check_smp(path)
+    forecasts, default, run = bargain_issues(inputs, options, seed)
     summary = {"file": str(path), "default_model": default,
                "outcomes": {f.issue: round(f.forecasts[default].outcome, 2) for f in forecasts}}
+    if run is not None:
+        summary["smp_states"] = run.n_states
     return BargainResult(engine="bargain", scenario_id="ktab", seed=seed, summary=summary,
-                         default_model=default, issues=forecasts)
+                         default_model=default, issues=forecasts, smp_run=run)
+
+
+def bargain_metrics(scenario) -> list[str]:
+    """The metric names the engine reports on ``scenario`` (named after its issues)."""
+    out = []
+    for i in scenario.issues:
+        out += [i.id, f"{i.id}.*"]
+    return out

@@ -165,6 +165,8 @@ class KtabData:
     dimensions : tuple of str
         Dimension names taken from the header (``"Pstn1"`` -> ``"1"``,
         ``"Policy Position"`` -> ``"Policy"``).
+    lines : tuple of int
+        The file line of each actor's row.
     """
 
     name: str
@@ -175,6 +177,22 @@ class KtabData:
     positions: np.ndarray
     saliences: np.ndarray
     dimensions: tuple[str, ...]
+    lines: tuple[int, ...] = ()
+
+    def check_smp(self, path) -> None:
+        """Raise a located :class:`InputError` for an actor KTAB's SMP cannot weigh.
+
+        KTAB's ``Model::vote`` refuses a capability <= 0 and ``bvDiff`` an actor with no
+        salience on any dimension.
+        """
+        for k, name in enumerate(self.actors):
+            where = f"{path}:{self.lines[k]}" if self.lines else f"{path}"
+            if not self.capability[k] > 0:
+                raise InputError(f"{where}: capability of {name!r} is {self.capability[k]:g}; "
+                                 "the SMP needs a positive capability")
+            if not self.saliences[k].sum() > 0:
+                raise InputError(f"{where}: saliences of {name!r} are all 0; the SMP needs a "
+                                 "positive salience on some dimension")
 
     def issue(self, dim: int = 0) -> BargainInput:
         """Validated inputs of dimension ``dim`` on the 0-100 scale."""
@@ -268,6 +286,7 @@ def read_ktab_csv(path: str | Path) -> KtabData:
     rows_p: list[list[float]] = []
     rows_s: list[list[float]] = []
     seen: dict[str, int] = {}
+    where_lines: list[int] = []
     for k, line in numbered[2:]:
         where = f"{path}:{k}"
         cells = _cells(line)
@@ -299,6 +318,7 @@ def read_ktab_csv(path: str | Path) -> KtabData:
                 f"{where}: saliences of {name!r} sum to {sum(s_row):g}; they must sum to <= 100"
             )
         actors.append(name)
+        where_lines.append(k)
         descs.append(cells[1])
         caps.append(power)
         rows_p.append(p_row)
@@ -308,4 +328,5 @@ def read_ktab_csv(path: str | Path) -> KtabData:
     cap = np.asarray(caps, dtype=float)
     pos = np.asarray(rows_p, dtype=float)
     sal = np.asarray(rows_s, dtype=float) / 100.0
-    return KtabData(head[0], head[1], tuple(actors), tuple(descs), cap, pos, sal, dims)
+    return KtabData(head[0], head[1], tuple(actors), tuple(descs), cap, pos, sal, dims,
+                    tuple(where_lines))

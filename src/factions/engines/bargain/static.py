@@ -10,7 +10,6 @@ from __future__ import annotations
 __all__ = ["weighted_median", "compromise", "median", "nash"]
 
 import numpy as np
-from scipy.optimize import brentq
 
 from factions.engines.bargain.inputs import BargainInput
 from factions.engines.bargain.result import Forecast
@@ -201,5 +200,7 @@ def nash(data: BargainInput, disagreement: str | float = "worst") -> Forecast:
     elif slope(b) >= 0:
         z = b
     else:
+        from scipy.optimize import brentq  # imported here: scipy.optimize costs ~0.8 s
+
         z = brentq(slope, a, b, xtol=1e-13 * span, rtol=4 * np.finfo(float).eps)
     return _static("nash", data, float(z), disagreement=disagreement, feasible=(lo_x, hi_x))

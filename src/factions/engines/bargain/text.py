@@ -60,4 +60,27 @@ def format_result(res: BargainResult, width: int = 50, max_rounds: int = 12) -> 
                 vals = " ".join(f"{v:.1f}" for v in f.outcomes[: max_rounds + 1])
                 more = " ..." if f.rounds > max_rounds else ""
                 out.append(f"  {name} outcome by round: {vals}{more}")
+    if res.smp_run is not None:
+        out.extend(_smp_history(res.smp_run))
     return "\n".join(out)
+
+
+def _smp_history(run, max_actors: int = 40, max_states: int = 30) -> list[str]:
+    """KTAB's closing report: each actor's position per state, then its winning chance."""
+    T = run.n_states
+    out = ["", f"smp: {T} states ({run.stopped}); options "
+           + ", ".join(f"{k}={v}" for k, v in run.options.ktab().items())]
+    cut = " ..." if T > max_states else ""
+    shown = run.names[:max_actors]
+    out.append("History of actor positions over time:")
+    for a, name in enumerate(shown):
+        for k, dim in enumerate(run.dimensions):
+            vals = " ".join(f"{v:5.1f}" for v in run.positions[:max_states, a, k])
+            out.append(f"  {name}, {dim}: {vals}{cut}")
+    out.append("History of actors' winning probabilities:")
+    for a, name in enumerate(shown):
+        vals = " ".join(f"{v:.4f}" for v in run.win_prob[:max_states, a])
+        out.append(f"  {name}, prob: {vals}{cut}")
+    if len(run.names) > max_actors:
+        out.append(f"  ... {len(run.names) - max_actors} more actors (--json or --db has them all)")
+    return out

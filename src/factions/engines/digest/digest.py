@@ -2,13 +2,14 @@
 
 No model: it reports what the file says and what the shocks do to it month by month, so
 that every other engine's output can be read against it. Its metrics are the scenario's
-parameters themselves (``digest.forces.us_troops``, ``digest.populations.shia.legitimacy``)
-so that claims can test the inputs (e.g. "the surge raised troop levels").
+parameters themselves (``digest.forces.<force>``, ``digest.populations.<group>.legitimacy``)
+so that claims can test the inputs (e.g. "the surge raised troop levels") — such a claim
+tests an input, not a model, and is graded accordingly.
 """
 
 from __future__ import annotations
 
-__all__ = ["DigestResult", "run_digest"]
+__all__ = ["DigestResult", "run_digest", "digest_metrics"]
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from factions.engines.base import EngineResult
+from factions.engines.options import check_options
 from factions.report.plots import month_axis, new_figure
 from factions.scenario import Scenario
 
@@ -89,12 +91,14 @@ class DigestResult(EngineResult):
 
 
 def run_digest(scenario: Scenario, scenario_id: str, seed: int = 0,
-               options: Mapping | None = None) -> DigestResult:
+               options: Mapping | None = None, upstream: Mapping | None = None
+               ) -> DigestResult:
     """Tables of the scenario under ``scenario_id``: actors, ties, shocks, changes, data.
 
     ``changes`` lists, for every parameter a shock moves, its value before the first shock
     month and at the end of the period, against the no-shock baseline.
     """
+    check_options("digest", (), options)
     tl = scenario.timeline(scenario_id)
     frame = tl.frame()
     first = scenario.months()[0]
@@ -147,3 +151,14 @@ def _describe(e) -> str:
     if e.until:
         s += f" until {e.until}"
     return s
+
+
+def digest_null(scenario, scenario_id: str, options: Mapping | None = None) -> pd.DataFrame:
+    """The digest has no mechanism: its null model is itself (its metrics are the inputs),
+    so every claim on a digest metric is graded *encoded*."""
+    return run_digest(scenario, scenario_id, 0, options).metrics()
+
+
+def digest_metrics(scenario) -> list[str]:
+    """The metric names the engine reports: the scenario's own parameters."""
+    return [f"{p}*" for p in _METRIC_PREFIXES] + ["ties_positive", "ties_negative"]

@@ -31,7 +31,8 @@ __all__ = [
 ]
 
 from factions.engines import register
-from factions.engines.base import Engine
+from factions.engines.base import Engine, Observable
+from factions.engines.displace.adapter import violence_observation
 from factions.engines.displace.ard import ard_flee, ard_per_location
 from factions.engines.displace.calibrate import FitResult, Target, fit_parameters
 from factions.engines.displace.engine import OPTIONS, DisplaceResult, run_displace
@@ -42,8 +43,35 @@ from factions.engines.displace.network import (
     build_network,
     validate_months,
 )
+from factions.engines.displace.null import displace_null
+from factions.engines.displace.results import displace_metrics
 from factions.engines.displace.rules import FlowParameters, edge_probabilities, leave_probability
+from factions.engines.needs import Need
 
-register(Engine(name="displace", title="Displacement: refugee and IDP flows (after Flee)",
-                run=run_displace, options=OPTIONS, order=50, stochastic=False,
-                stochastic_when=lambda o: o.get("mode") == "stochastic"))
+
+def _violence(scenario, options) -> str | None:
+    if violence_observation(scenario, options.get("violence_series")) is not None:
+        return None
+    if options.get("violence_series"):
+        return f"option violence_series: no observation {options['violence_series']!r}"
+    return ("needs an observation of deaths per month that declares `compares: ground.deaths` "
+            "(without a region): the violence that drives flight")
+
+
+register(Engine(
+    name="displace", title="Displacement: refugee and IDP flows (after Flee)",
+    run=run_displace, options=OPTIONS, order=50, stochastic=False,
+    stochastic_when=lambda o: o.get("mode") == "stochastic",
+    needs=(Need.section("locations"), Need.section("routes"),
+           Need.locations("origin", "host|idp|camp"),
+           Need.rule("an observed violence series", _violence)),
+    observables={
+        "stock": Observable("displaced people at a location at the end of the month",
+                            ("host", "idp", "camp")),
+        "idps": Observable("internally displaced people (all IDP settings) at the end of "
+                           "the month"),
+        "returns": Observable("refugees returned from a host during the month", ("host",)),
+    },
+    metrics=displace_metrics,
+    reads=("locations.", "routes.", "parameters."),
+    null=displace_null))

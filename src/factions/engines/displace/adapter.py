@@ -7,9 +7,11 @@
   ``timeline.locations_at(month)``, so shocks on ``locations.<id>.restriction|hardship``
   (e.g. Syria's visa rule of October 2007) reach the model.
 * Violence: engines do not import each other, so violence comes from an *observed* series
-  (default ``ibc_deaths``, deaths per month). An origin with its own series
-  ``<series>_<origin id>`` takes it; the remainder of the national series is shared among the
-  other origins in proportion to their population. Deaths become a rate per 100,000
+  of deaths per month: the observation that declares ``compares: ground.deaths`` without a
+  region (or the one named by option ``violence_series``). An origin whose region has its
+  own series (``compares: ground.deaths`` with ``region:`` the origin's region) takes it; the
+  remainder of the national series is shared among the other origins in proportion to their
+  population. Deaths become a rate per 100,000
   residents per month and are multiplied by ``scale x parameters.violence_scale`` (the
   latter read from the timeline if the scenario defines it, so scenarios can shock it).
   Months missing from the series take the nearest earlier value (or the first one).
@@ -17,14 +19,15 @@
   the first month at which every observed series has a value, with those observed stocks
   as the initial stocks of the hosts / IDP settings; the difference is taken from (or given
   to) the origins in proportion to their population, so the total is the scenario's.
-* Observations: ``unhcr_refugees_<host id>`` for each host, ``unhcr_idps`` for the sum of
-  IDP settings; an observation at month ``m`` is compared with the stock at the end of ``m``.
+* Observations: the one declaring ``compares: displace.stock`` with ``location: <host>``
+  for each host, ``compares: displace.idps`` for the sum of IDP settings; an observation at
+  month ``m`` is compared with the stock at the end of ``m``.
 """
 
 from __future__ import annotations
 
 __all__ = ["ScenarioArrays", "scenario_arrays", "observed_targets", "start_from_observations",
-           "VIOLENCE_SCALE_PARAM"]
+           "VIOLENCE_SCALE_PARAM", "violence_observation", "STOCK", "IDPS", "RETURNS", "DEATHS"]
 
 from dataclasses import dataclass, replace
 from typing import Any
@@ -42,6 +45,9 @@ from factions.engines.displace.network import (
 from factions.errors import EngineError, FactionsError
 
 VIOLENCE_SCALE_PARAM = "violence_scale"
+#: quantities that observations declare (``compares:``) for this engine
+STOCK, IDPS, RETURNS = "displace.stock", "displace.idps", "displace.returns"
+DEATHS = "ground.deaths"
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,23 @@ def _observation(sc: Any, oid: str):
     return None
 
 
-def scenario_arrays(sc: Any, timeline: Any, violence_series: str = "ibc_deaths",
+def _declared(sc: Any, quantity: str, location: str | None = None):
+    """The observation declaring ``compares: quantity`` (at ``location``), if any."""
+    for o in sc.observations:
+        if o.compares == quantity and o.location == location:
+            return o
+    return None
+
+
+def violence_observation(sc: Any, violence_series: str | None = None):
+    """The national deaths series the engine uses (``None`` if there is none)."""
+    if violence_series is not None:
+        return _observation(sc, violence_series)
+    return next((o for o in sc.observations
+                 if o.compares == DEATHS and o.region is None), None)
+
+
+def scenario_arrays(sc: Any, timeline: Any, violence_series: str | None = None,
                     violence_scale: float = 1.0) -> ScenarioArrays:
     """Build the network and monthly conditions for one scenario timeline.
 
@@ -115,14 +137,17 @@ def scenario_arrays(sc: Any, timeline: Any, violence_series: str = "ibc_deaths",
     if not origin.any():
         raise EngineError("displace needs at least one location of kind 'origin'")
 
-    obs = _observation(sc, violence_series)
+    obs = violence_observation(sc, violence_series)
     if obs is None:
-        raise EngineError(f"violence series {violence_series!r} is not among the scenario's "
-                          f"observations ({', '.join(o.id for o in sc.observations) or 'none'})")
+        if violence_series is not None:
+            raise EngineError(f"violence series {violence_series!r} is not among the scenario's "
+                              f"observations ({', '.join(o.id for o in sc.observations) or 'none'})")
+        raise EngineError("needs an observation of deaths per month that declares "
+                          "`compares: ground.deaths` (without a region)")
     notes: list[str] = []
-    national, filled = _series_on(months, obs.series, violence_series)
+    national, filled = _series_on(months, obs.series, obs.id)
     if filled:
-        notes.append(f"{violence_series}: {filled} month(s) missing, nearest earlier value used")
+        notes.append(f"{obs.id}: {filled} month(s) missing, nearest earlier value used")
     has_param = any(p.id == VIOLENCE_SCALE_PARAM for p in sc.parameters)
     scale = np.full(len(months), float(violence_scale))
     if has_param:
@@ -133,8 +158,11 @@ def scenario_arrays(sc: Any, timeline: Any, violence_series: str = "ibc_deaths",
 
     deaths = np.zeros((len(months), net.n_locations))
     own = np.zeros(net.n_locations, dtype=bool)
+    region_of = {loc.id: loc.region for loc in sc.locations}
+    regional = {o.region: o for o in sc.observations
+                if o.compares == DEATHS and o.region is not None}
     for i in np.flatnonzero(origin):
-        o = _observation(sc, f"{violence_series}_{ids[i]}")
+        o = regional.get(region_of[ids[i]]) if region_of[ids[i]] else None
         if o is not None:
             deaths[:, i], _ = _series_on(months, o.series, o.id)
             own[i] = True
@@ -157,13 +185,12 @@ def scenario_arrays(sc: Any, timeline: Any, violence_series: str = "ibc_deaths",
 
 
 def observed_targets(sc: Any, arrays: ScenarioArrays, steps_per_month: int = 1) -> list[Target]:
-    """UNHCR stocks inside the period as calibration / ARD targets (hosts, then ``idps``)."""
+    """Observed stocks inside the period as calibration / ARD targets (hosts, then ``idps``)."""
     net, months = arrays.net, arrays.months
     pos = {m: k for k, m in enumerate(months)}
     targets = []
-    groups = _groups(net)
-    for name, locs, oid in groups:
-        o = _observation(sc, oid)
+    groups = _groups(sc, net)
+    for name, locs, o in groups:
         if o is None:
             continue
         pts = sorted((m, float(v)) for m, v in o.series.items() if m in pos and v > 0)
@@ -173,12 +200,13 @@ def observed_targets(sc: Any, arrays: ScenarioArrays, steps_per_month: int = 1) 
     return targets
 
 
-def _groups(net: FlowNetwork) -> list[tuple[str, list[int], str]]:
-    groups = [(net.ids[i], [int(i)], f"unhcr_refugees_{net.ids[i]}")
+def _groups(sc: Any, net: FlowNetwork) -> list[tuple[str, list[int], Any]]:
+    """(name, location indices, observation or None): each host, then all IDP settings."""
+    groups = [(net.ids[i], [int(i)], _declared(sc, STOCK, net.ids[i]))
               for i in np.flatnonzero(net.kinds == int(LocationKind.HOST))]
     idp = [int(i) for i in np.flatnonzero(net.kinds == int(LocationKind.IDP))]
     if idp:
-        groups.append(("idps", idp, "unhcr_idps"))
+        groups.append(("idps", idp, _declared(sc, IDPS)))
     return groups
 
 
@@ -197,13 +225,13 @@ def start_from_observations(sc: Any, arrays: ScenarioArrays) -> ScenarioArrays:
     """
     net, months = arrays.net, arrays.months
     series = []
-    for name, locs, oid in _groups(net):
-        o = _observation(sc, oid)
+    for name, locs, o in _groups(sc, net):
         if o is not None:
             series.append((name, locs, o.series))
     if not series:
-        raise EngineError("start='observed' needs at least one unhcr_refugees_<host> or "
-                          "unhcr_idps observation")
+        raise EngineError("start='observed' needs at least one observation that declares "
+                          "`compares: displace.stock` (with a host location) or "
+                          "`compares: displace.idps`")
     common = [m for m in months[:-1] if all(m in ser for _, _, ser in series)]
     if not common:
         raise EngineError("start='observed': no month before the end of the period at which "

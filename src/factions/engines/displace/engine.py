@@ -1,15 +1,16 @@
-"""The ``displace`` engine: run the flow model on a scenario and hold it against UNHCR.
+"""The ``displace`` engine: run the flow model on a scenario and hold it against data.
 
 ``run_displace(scenario, scenario_id, seed, options)`` follows the engine contract in
 :mod:`factions.engines.base`. By default the free flow parameters are first fitted by least
-squares to the UNHCR stocks inside the period under the *historical* scenario (an in-sample
+squares to the observed stocks inside the period under the scenario of what happened
+(``meta.history``; an in-sample
 fit, reported as such), then the requested scenario is run with them; the ARD per host is
 that run against the observed history.
 """
 
 from __future__ import annotations
 
-__all__ = ["DisplaceResult", "run_displace", "OPTIONS", "HISTORICAL"]
+__all__ = ["DisplaceResult", "run_displace", "OPTIONS"]
 
 from collections.abc import Mapping
 from dataclasses import fields, replace
@@ -25,46 +26,31 @@ from factions.engines.displace.adapter import (
 )
 from factions.engines.displace.calibrate import DEFAULT_FIT, FitResult, Target, fit_parameters
 from factions.engines.displace.flow import FlowRun, check_inputs, simulate_flows
-from factions.engines.displace.network import validate_months
 from factions.engines.displace.results import DisplaceResult, assemble_result
 from factions.engines.displace.rules import FlowParameters
+from factions.engines.options import Option, check_options
 from factions.errors import EngineError, FactionsError
 
-HISTORICAL = "historical"
 _PARAM_NAMES = [f.name for f in fields(FlowParameters)]
-OPTIONS: dict[str, str] = {
-    "mode": "expected (default, float expected flows) or stochastic (integer multinomial draws)",
-    "calibrate": "fit parameters to UNHCR stocks under the historical scenario first "
-                 "(in-sample; default true)",
-    "fit": "comma-separated parameters to fit (default: " + ",".join(DEFAULT_FIT) + ")",
-    "violence_series": "observation giving deaths per month (default ibc_deaths)",
-    "violence_scale": "multiplier on the violence series (default 1; times "
-                      "parameters.violence_scale if the scenario defines it)",
-    "steps_per_month": "sub-steps per month (default 1)",
-    "fit_until": "YYYY-MM: fit only on observations up to this month; later ones are "
-                 "reported as out-of-sample (default: all observations)",
-    "start": "observed (default: start after the first month with every UNHCR stock known, "
-             "from those stocks) or scenario (the period's start, locations' populations)",
-    **{name: f"flow parameter {name} (fixed, not fitted)" for name in _PARAM_NAMES},
-}
-
-
-def _option(options: Mapping[str, Any], name: str, default: Any, kind: type) -> Any:
-    if name not in options or options[name] is None:
-        return default
-    raw = options[name]
-    try:
-        if kind is bool:
-            if isinstance(raw, str):
-                low = raw.strip().lower()
-                if low not in ("true", "false", "1", "0", "yes", "no"):
-                    raise ValueError(raw)
-                return low in ("true", "1", "yes")
-            return bool(raw)
-        value = kind(raw)
-    except (TypeError, ValueError):
-        raise EngineError(f"displace option {name}: expected {kind.__name__}; got {raw!r}") from None
-    return value
+OPTIONS = (
+    Option("mode", "choice", "expected", "expected (float expected flows) or stochastic "
+           "(integer multinomial draws)", choices=("expected", "stochastic")),
+    Option("calibrate", "bool", True, "fit parameters to the observed stocks under the "
+           "scenario of what happened first (in-sample)"),
+    Option("fit", "names", list(DEFAULT_FIT), "parameters to fit", choices=tuple(_PARAM_NAMES)),
+    Option("violence_series", "str", None, "observation id of deaths per month (default: the "
+           "observation that declares compares: ground.deaths without a region)"),
+    Option("violence_scale", "float", 1.0, "multiplier on the violence series (times "
+           "parameters.violence_scale if the scenario defines it)", low=0),
+    Option("steps_per_month", "int", 1, "sub-steps per month", low=1),
+    Option("fit_until", "month", None, "fit only on observations up to this month; later "
+           "ones are reported as out-of-sample (default: all observations)"),
+    Option("start", "choice", "observed", "observed (start after the first month with every "
+           "observed stock known, from those stocks) or scenario (the period's start, "
+           "locations' populations)", choices=("observed", "scenario")),
+    *(Option(name, "float", None, f"flow parameter {name} (fixed, not fitted)")
+      for name in _PARAM_NAMES),
+)
 
 
 _FIT_CACHE: dict[tuple[str, str], FitResult] = {}
@@ -112,19 +98,23 @@ def _monthly(run: FlowRun, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def run_displace(scenario: Any, scenario_id: str, seed: int,
-                 options: Mapping[str, Any]) -> DisplaceResult:
+                 options: Mapping[str, Any], upstream: Mapping[str, Any] | None = None
+                 ) -> DisplaceResult:
     """Run the displacement engine on one scenario.
 
     Parameters
     ----------
     scenario : factions.scenario.Scenario
-        Needs ``locations``, ``routes`` and a violence observation (default ``ibc_deaths``).
+        Needs ``locations``, ``routes`` and a violence observation (the one that declares
+        ``compares: ground.deaths`` without a region, or option ``violence_series``).
     scenario_id : str
         Which named scenario's shocks to apply.
     seed : int
         Seed of ``numpy.random.default_rng`` (used in stochastic mode).
     options : mapping
         See :data:`OPTIONS`.
+    upstream : mapping, optional
+        Outputs of other engines passed by the pipeline (none used yet).
 
     Returns
     -------
@@ -145,36 +135,15 @@ def run_displace(scenario: Any, scenario_id: str, seed: int,
     .. [2] D. Groen et al. (2024). Flee 3: Flexible agent-based simulation for forced
        migration. *J. Comput. Sci.*
     """
-    unknown = sorted(set(options) - set(OPTIONS))
-    if unknown:
-        raise EngineError(f"displace does not accept option(s) {', '.join(unknown)}; "
-                          f"accepted: {', '.join(OPTIONS)}")
-    mode = _option(options, "mode", "expected", str)
-    if mode not in ("expected", "stochastic"):
-        raise EngineError(f"displace option mode: expected 'expected' or 'stochastic'; got {mode!r}")
-    calibrate = _option(options, "calibrate", True, bool)
-    series = _option(options, "violence_series", "ibc_deaths", str)
-    vscale = _option(options, "violence_scale", 1.0, float)
-    k = _option(options, "steps_per_month", 1, int)
-    if k < 1:
-        raise EngineError(f"displace option steps_per_month must be >= 1; got {k}")
-    start_mode = _option(options, "start", "observed", str)
-    if start_mode not in ("observed", "scenario"):
-        raise EngineError(f"displace option start: expected 'observed' or 'scenario'; "
-                          f"got {start_mode!r}")
-    fit_until = _option(options, "fit_until", None, str)
-    if fit_until is not None:
-        try:
-            validate_months([fit_until], "fit_until")
-        except FactionsError as exc:
-            raise EngineError(f"displace option {exc}") from None
-    fixed = {n: _option(options, n, None, float) for n in _PARAM_NAMES if n in options}
-    fit_names = [s.strip() for s in str(_option(options, "fit", ",".join(DEFAULT_FIT), str))
-                 .split(",") if s.strip() and s.strip() not in fixed]
+    o = check_options("displace", OPTIONS, options)
+    mode, calibrate, k, start_mode = o["mode"], o["calibrate"], o["steps_per_month"], o["start"]
+    series, vscale, fit_until = o["violence_series"], o["violence_scale"], o["fit_until"]
+    fixed = {n: o[n] for n in _PARAM_NAMES if o[n] is not None}
+    fit_names = [n for n in o["fit"] if n not in fixed]
     try:
         start = FlowParameters().replace(**fixed)
     except FactionsError as exc:
-        raise EngineError(f"displace options: {exc}") from None
+        raise EngineError(f"engine 'displace': options: {exc}") from None
 
     def prepare(sid: str) -> ScenarioArrays:
         arr = scenario_arrays(scenario, scenario.timeline(sid), series, vscale)
@@ -182,7 +151,7 @@ def run_displace(scenario: Any, scenario_id: str, seed: int,
 
     arrays = prepare(scenario_id)
     net = arrays.net
-    hist_id = HISTORICAL if HISTORICAL in scenario.scenario_ids() else scenario.scenario_ids()[0]
+    hist_id = scenario.history_id()
     fit: FitResult | None = None
     notes = list(arrays.notes)
     params = start
@@ -191,14 +160,14 @@ def run_displace(scenario: Any, scenario_id: str, seed: int,
         targets = _until(observed_targets(scenario, hist, k), hist.months, k, fit_until)
         if targets:
             try:
-                fit = _cached_fit(scenario, options, hist, k, targets, start, fit_names)
+                fit = _cached_fit(scenario, o, hist, k, targets, start, fit_names)
             except FactionsError as exc:
                 raise EngineError(f"displace calibration: {exc}") from None
             params = fit.params
             notes.append(f"parameters {', '.join(fit.fitted)} fitted in-sample by least squares "
-                         f"on {fit.n_residuals} UNHCR points under scenario {hist_id!r}")
+                         f"on {fit.n_residuals} observed points under scenario {hist_id!r}")
         else:
-            notes.append("no UNHCR observations to fit (inside the period"
+            notes.append("no observed stocks to fit (inside the period"
                          + (f", up to {fit_until}" if fit_until else "") + "): defaults used")
 
     rng = np.random.default_rng(seed)

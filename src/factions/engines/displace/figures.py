@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 
 def stocks_figure(stocks: pd.DataFrame, hindcast: pd.DataFrame, title: str) -> Figure:
-    """Refugees per host and IDPs over time (lines) against UNHCR counts (points).
+    """Refugees per host and IDPs over time (lines) against observed counts (points).
 
     Left panel linear (millions), right panel logarithmic so that small hosts are visible.
     """
@@ -31,7 +31,7 @@ def stocks_figure(stocks: pd.DataFrame, hindcast: pd.DataFrame, title: str) -> F
             obs = grp.dropna(subset=["observed"])
             ax.plot(pd.PeriodIndex(obs["month"], freq="M").to_timestamp(),
                     obs["observed"] / scale, "o", color=colours.get(name, "k"),
-                    label=f"{name} (UNHCR)")
+                    label=f"{name} (observed)")
         ax.grid(alpha=0.3)
         ax.tick_params(axis="x", labelrotation=30, labelsize=8)
         if log:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DisplaceResult", "assemble_result"]
+__all__ = ["DisplaceResult", "assemble_result", "displace_metrics"]
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +42,7 @@ class DisplaceResult(EngineResult):
         label = f"{self.scenario_id}"
         return {
             "stocks": stocks_figure(self.stocks, self.hindcast,
-                                    f"Displaced Iraqis by location, model vs UNHCR ({label})"),
+                                    f"Displaced people by location, model vs observed ({label})"),
             "flows": flows_figure(self.flows, self.kinds, f"Flows over the period ({label})"),
         }
 
@@ -122,7 +122,7 @@ def assemble_result(sc, scenario_id, seed, arrays, stocks_m, returns_m, edges_m,
         "fit": None if fit is None else {"parameters": list(fit.fitted), "ssr": fit.cost,
                                          "points": fit.n_residuals, "success": fit.success,
                                          "in_sample": True},
-        "ard_against": "UNHCR stocks (observed history), whatever the scenario run",
+        "ard_against": "observed stocks (history), whatever the scenario run",
         "ard": {r.series: (None if np.isnan(r.ard) else round(float(r.ard), 4))
                 for r in errors.itertuples()},
         "ard_out_of_sample": {r.series: round(float(r.ard_out_of_sample), 4)
@@ -130,10 +130,22 @@ def assemble_result(sc, scenario_id, seed, arrays, stocks_m, returns_m, edges_m,
         "end_stocks": {i: round(float(stocks_m[-1, ids.index(i)])) for i in host_ids},
         "end_idps": round(float(stocks_m[-1, net.kinds == int(LocationKind.IDP)].sum())),
     }
+    moved = float(edges_m.sum()) + float(returns_m.sum())
+    degenerate = None if moved > 0 else "nobody moved in any month (no flows, no returns)"
     return DisplaceResult(engine="displace", scenario_id=scenario_id, seed=seed, summary=summary,
                           stocks=stocks, flows=flows, hindcast=hindcast, errors=errors,
                           parameters=parameters, return_causes=causes, metric_rows=metric_rows,
-                          kinds=kinds)
+                          kinds=kinds, degenerate=degenerate)
+
+
+def displace_metrics(sc) -> list[str]:
+    """The metric names the engine reports on ``sc`` (named after its locations)."""
+    hosts = [loc.id for loc in sc.locations if loc.kind == "host"]
+    out = ["refugees", "idps", "displaced", "returns", "new_displacement", "returns_*",
+           "returns_from_*", "returns_due.*", "ard_flee", "ard.*", "ard_out_of_sample*"]
+    for h in hosts:
+        out += [f"refugees.{h}", f"returns.{h}"]
+    return out
 
 
 def _return_causes(arrays: ScenarioArrays, params: FlowParameters,
@@ -174,8 +186,7 @@ def _metrics(net, kinds, months, stocks_m, returns_m, edges_m, errors, causes) -
                  ("new_displacement", m, float(edges_m[t, flight].sum()))]
         for i in np.flatnonzero(host):
             rows += [(f"refugees.{ids[i]}", m, float(end[t, i])),
-                     (f"returns.{ids[i]}", m, float(returns_m[t, i])),
-                     (f"returns_{ids[i]}", m, float(returns_m[t, i]))]  # alias used by claims
+                     (f"returns.{ids[i]}", m, float(returns_m[t, i]))]
     years = sorted({m[:4] for m in months})
     for i in np.flatnonzero(~origin):
         for y in years:

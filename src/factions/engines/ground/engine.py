@@ -1,4 +1,4 @@
-"""The ground engine on a scenario: monthly violence on the lattice, compared with IBC.
+"""The ground engine on a scenario: monthly violence on the lattice, held against data.
 
 See :mod:`factions.engines.ground.mapping` for how the scenario's populations, ties,
 forces and shocks become lattice parameters, and ``docs/models/ground.md``.
@@ -6,7 +6,8 @@ forces and shocks become lattice parameters, and ``docs/models/ground.md``.
 
 from __future__ import annotations
 
-__all__ = ["OPTIONS", "GroundResult", "run_ground", "parse_options"]
+__all__ = ["OPTIONS", "GroundResult", "run_ground", "parse_options", "ground_metrics",
+           "OBSERVED"]
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,73 +18,43 @@ import pandas as pd
 from scipy import stats
 
 from factions.engines.base import METRIC_COLUMNS, EngineResult
-from factions.engines.ground.mapping import LatticePlan, plan_from_timeline
+from factions.engines.ground.mapping import LatticePlan, lattice_groups, plan_from_timeline
 from factions.engines.ground.params import validate_params
 from factions.engines.ground.simulator import Simulator
+from factions.engines.options import Option, check_options
 from factions.errors import EngineError, InputError
 
-OPTIONS = {
-    "grid": "lattice size W or WxH (default 80x80)",
-    "seeds": "number of seeded replicate runs averaged (default 3)",
-    "ticks_per_month": "lattice ticks per calendar month (default 10)",
-    "burn_in": "ticks run with the first month's parameters before it (default 50)",
-    "model": "'II' (groups kill each other; default) or 'I' (activity and arrests only)",
-    "citizen_density": "share of sites with citizens (default 0.7)",
-    "cop_density": "density of all security forces in the first month (default 0.04)",
-    "kill_scale": "kill probability per tick of an active, fully engaged, fully hostile "
-                  "agent with a target in vision (default 0.15)",
-    "vision": "citizens' vision v (default 7)",
-    "cop_vision": "forces' vision v* (default 7)",
-    "threshold": "activation threshold T (default 0.1)",
-    "k": "arrest constant k (default 2.3)",
-    "max_jail_term": "J_max in ticks (default 30)",
-    "lifespan_months": "agents' maximum age in months, births balancing deaths by age "
-                       "(default 0: no ageing)",
-    "replace_killed": "replace each killed citizen by a newcomer of its group at a random "
-                      "empty site, so killing does not deplete the lattice (default true)",
-}
-_DEFAULTS = {"grid": (80, 80), "seeds": 3, "ticks_per_month": 10, "burn_in": 50,
-             "model": "II", "citizen_density": 0.7, "cop_density": 0.04, "kill_scale": 0.15,
-             "vision": 7, "cop_vision": 7, "threshold": 0.1, "k": 2.3, "max_jail_term": 30,
-             "lifespan_months": 0, "replace_killed": True}
+#: the quantity an observation declares (``compares: ground.deaths``) to be held against
+OBSERVED = "ground.deaths"
+
+OPTIONS = (
+    Option("grid", "grid", (80, 80), "lattice size W or WxH"),
+    Option("seeds", "int", 3, "seeded replicate runs averaged", low=1),
+    Option("ticks_per_month", "int", 10, "lattice ticks per calendar month", low=1),
+    Option("burn_in", "int", 50, "ticks run with the first month's parameters before it",
+           low=0),
+    Option("model", "choice", "II", "'II' (groups kill each other) or 'I' (activity and "
+           "arrests only)", choices=("I", "II")),
+    Option("citizen_density", "float", 0.7, "share of sites with citizens", low=0, high=1),
+    Option("cop_density", "float", 0.04, "density of all security forces in the first month",
+           low=0, high=1),
+    Option("kill_scale", "float", 0.15, "kill probability per tick of an active, fully "
+           "engaged, fully hostile agent with a target in vision", low=0, high=1),
+    Option("vision", "int", 7, "citizens' vision v", low=1),
+    Option("cop_vision", "int", 7, "forces' vision v*", low=1),
+    Option("threshold", "float", 0.1, "activation threshold T", low=0),
+    Option("k", "float", 2.3, "arrest constant k", low=0),
+    Option("max_jail_term", "int", 30, "J_max in ticks", low=0),
+    Option("lifespan_months", "int", 0, "agents' maximum age in months, births balancing "
+           "deaths by age (0: no ageing)", low=0),
+    Option("replace_killed", "bool", True, "replace each killed citizen by a newcomer of its "
+           "group at a random empty site, so killing does not deplete the lattice"),
+)
 
 
 def parse_options(options: Mapping[str, Any]) -> dict[str, Any]:
     """Complete and check engine options; :class:`EngineError` names the bad one."""
-    unknown = sorted(set(options) - set(OPTIONS))
-    if unknown:
-        raise EngineError(f"ground: unknown option(s) {', '.join(unknown)}; "
-                          f"accepted: {', '.join(OPTIONS)}")
-    o = dict(_DEFAULTS)
-    o.update({k: v for k, v in options.items() if v is not None})
-    try:
-        g = o["grid"]
-        if isinstance(g, str):
-            parts = g.lower().replace(",", "x").split("x")
-            g = (int(parts[0]), int(parts[-1]))
-        elif np.ndim(g) == 0:
-            g = (int(g), int(g))
-        o["grid"] = (int(g[0]), int(g[1]))
-        for name in ("seeds", "ticks_per_month", "burn_in", "vision", "cop_vision",
-                     "max_jail_term", "lifespan_months"):
-            o[name] = int(o[name])
-        for name in ("citizen_density", "cop_density", "kill_scale", "threshold", "k"):
-            o[name] = float(o[name])
-        rk = o["replace_killed"]
-        if isinstance(rk, str):
-            if rk.strip().lower() not in ("true", "false", "1", "0", "yes", "no"):
-                raise ValueError(f"replace_killed={rk!r}")
-            rk = rk.strip().lower() in ("true", "1", "yes")
-        o["replace_killed"] = bool(rk)
-    except (TypeError, ValueError, IndexError) as exc:
-        raise EngineError(f"ground: bad option value ({exc})") from None
-    o["model"] = str(o["model"]).upper()
-    if o["model"] not in ("I", "II"):
-        raise EngineError(f"ground: option model must be 'I' or 'II'; got {o['model']!r}")
-    if o["seeds"] < 1 or o["ticks_per_month"] < 1 or o["burn_in"] < 0:
-        raise EngineError("ground: seeds and ticks_per_month must be >= 1, burn_in >= 0")
-    if o["lifespan_months"] < 0 or not 0.0 <= o["kill_scale"] <= 1.0:
-        raise EngineError("ground: lifespan_months must be >= 0 and kill_scale in [0, 1]")
+    o = check_options("ground", OPTIONS, options)
     try:
         validate_params("II", {"width": o["grid"][0], "height": o["grid"][1],
                                "citizen_density": o["citizen_density"],
@@ -92,13 +63,14 @@ def parse_options(options: Mapping[str, Any]) -> dict[str, Any]:
                                "threshold": o["threshold"], "k": o["k"],
                                "max_jail_term": o["max_jail_term"]})
     except InputError as exc:
-        raise EngineError(f"ground: {exc}") from None
+        raise EngineError(f"engine 'ground': {exc}") from None
     return o
 
 
 @dataclass
 class GroundResult(EngineResult):
-    """Monthly violence on the lattice (mean over seeds), its mapping and the IBC fit."""
+    """Monthly violence on the lattice (mean over seeds), its mapping and the fit to the
+    observed deaths (the observation with ``compares: ground.deaths``)."""
 
     monthly: pd.DataFrame = field(default_factory=pd.DataFrame)
     by_seed: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -106,6 +78,8 @@ class GroundResult(EngineResult):
     fit: pd.DataFrame = field(default_factory=pd.DataFrame)
     snapshot: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int8))
     group_ids: list[str] = field(default_factory=list)
+    within: list[str] = field(default_factory=list)
+    observed: str | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"monthly": self.monthly, "by_seed": self.by_seed,
@@ -113,18 +87,20 @@ class GroundResult(EngineResult):
 
     def metrics(self) -> pd.DataFrame:
         rows = []
-        for name in ("deaths", "sectarian_deaths", "intra_shia_violence", "activity",
-                     "arrests"):
+        names = ["deaths", "sectarian_deaths", "activity", "arrests"]
+        names += [f"deaths_within.{p}" for p in self.within]
+        names += [f"killed.{g}" for g in self.group_ids]
+        for name in names:
             rows += [(name, m, float(v)) for m, v in zip(self.monthly.month,
                                                           self.monthly[name], strict=True)]
         for _, r in self.fit.iterrows():
-            rows.append((f"{r.statistic}_ibc", None, float(r.value)))
+            rows.append((f"fit.{r.statistic}", None, float(r.value)))
         return pd.DataFrame(rows, columns=METRIC_COLUMNS)
 
     def figures(self) -> dict[str, Any]:
         from factions.engines.ground.figures import grid_figure, series_figure
 
-        return {"series_vs_ibc": series_figure(self),
+        return {"series_vs_observed": series_figure(self),
                 "grid_snapshot": grid_figure(self.snapshot, self.group_ids)}
 
 
@@ -171,26 +147,43 @@ def _monthly(counts, kills, plan: LatticePlan, tpm: int, n_cit: int) -> pd.DataF
     pops = [g.population for g in plan.groups]
     n = len(ids)
     cross = np.array([[pops[i] != pops[j] for j in range(n)] for i in range(n)])
-    split = [i for i, g in enumerate(plan.groups) if g.population == "shia"]
-    intra = np.zeros((n, n), bool)
-    for i in split:
-        for j in split:
-            intra[i, j] = i != j
     per = 1e5 / n_cit  # rates per 100,000 lattice citizens
     mk = kills.reshape(len(months), tpm, n, n).sum(axis=1)
     mc = counts.reshape(len(months), tpm, n, -1)
-    return pd.DataFrame({
+    cols = {
         "month": months,
         "deaths": mk.sum(axis=(1, 2)) * per,
         "sectarian_deaths": (mk * cross).sum(axis=(1, 2)) * per,
-        "intra_shia_violence": (mk * intra).sum(axis=(1, 2)) * per,
-        "activity": mc[:, :, :, 0].sum(axis=2).mean(axis=1) / n_cit,
-        "arrests": mc[:, :, :, 3].sum(axis=(1, 2)) * per,
-        "jailed": mc[:, :, :, 1].sum(axis=2).mean(axis=1) / n_cit,
-    })
+    }
+    for p in _within(plan):
+        inside = np.array([[pops[i] == p == pops[j] and i != j for j in range(n)]
+                           for i in range(n)])
+        cols[f"deaths_within.{p}"] = (mk * inside).sum(axis=(1, 2)) * per
+    for j, g in enumerate(ids):  # kills[t, killer group, victim group]
+        cols[f"killed.{g}"] = mk[:, :, j].sum(axis=1) * per
+    cols["activity"] = mc[:, :, :, 0].sum(axis=2).mean(axis=1) / n_cit
+    cols["arrests"] = mc[:, :, :, 3].sum(axis=(1, 2)) * per
+    cols["jailed"] = mc[:, :, :, 1].sum(axis=2).mean(axis=1) / n_cit
+    return pd.DataFrame(cols)
 
 
-def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]):
+def _within(plan: LatticePlan) -> list[str]:
+    """Populations cut into several lattice groups (by their movements)."""
+    pops = [g.population for g in plan.groups]
+    return [p for p in dict.fromkeys(pops) if pops.count(p) > 1]
+
+
+def ground_metrics(scenario) -> list[str]:
+    """The metric names the engine reports on ``scenario`` (its own groups' names)."""
+    groups = lattice_groups(scenario) if scenario.populations else []
+    pops = [g.population for g in groups]
+    within = [p for p in dict.fromkeys(pops) if pops.count(p) > 1]
+    return (["deaths", "sectarian_deaths", "activity", "arrests", "fit.*"]
+            + [f"deaths_within.{p}" for p in within] + [f"killed.{g.id}" for g in groups])
+
+
+def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
+               upstream: Mapping[str, Any] | None = None):
     """Run the ground engine on one scenario; see the module and mapping docs.
 
     Parameters
@@ -202,16 +195,21 @@ def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]
         Seed of ``numpy.random.default_rng``; replicate ``r`` uses its ``r``-th spawn.
     options : mapping
         See :data:`OPTIONS`.
+    upstream : mapping, optional
+        Outputs of other engines passed by the pipeline (none used yet).
 
     Returns
     -------
     GroundResult
-        ``monthly`` (mean over seeds): ``deaths``, ``sectarian_deaths``,
-        ``intra_shia_violence``, ``arrests`` per month per 100,000 lattice citizens,
-        ``activity`` and ``jailed`` as shares of citizens, ``ibc_deaths`` and
-        ``deaths_scaled`` (model deaths times sum(IBC) / sum(model) over common months —
-        one factor, which leaves correlations unchanged); ``fit``: Pearson and Spearman
-        correlation of model deaths with IBC.
+        ``monthly`` (mean over seeds): ``deaths``, ``sectarian_deaths`` (killings between
+        different populations), ``deaths_within.<population>`` (killings between the
+        lattice groups of one population, for populations with movements),
+        ``killed.<group>`` (members of each lattice group killed), ``arrests`` per month
+        per 100,000 lattice citizens, ``activity`` and ``jailed`` as shares of citizens,
+        ``observed_deaths`` and ``deaths_scaled`` (model deaths times sum(observed) /
+        sum(model) over common months — one factor, which leaves correlations unchanged);
+        ``fit``: Pearson and Spearman correlation of model deaths with the observation
+        that declares ``compares: ground.deaths`` (national: without a region).
 
     Raises
     ------
@@ -232,7 +230,6 @@ def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]
     ----------
     .. [1] Epstein, J. M. (2002). Modeling civil violence: An agent-based computational
        approach. PNAS 99(suppl. 3), 7243-7250.
-    .. [2] Iraq Body Count monthly deaths (scenario observation ``ibc_deaths``).
     """
     o = parse_options(options)
     tl = scenario.timeline(scenario_id)
@@ -249,30 +246,41 @@ def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]
     monthly = by_seed.drop(columns="seed_index").groupby("month", sort=True).mean()
     monthly["deaths_sd"] = by_seed.groupby("month", sort=True)["deaths"].std(ddof=0)
     monthly = monthly.reset_index()
-    fit = _fit_ibc(scenario, monthly)
+    observed = next((ob for ob in scenario.observations_of(OBSERVED)
+                     if getattr(ob, "region", None) is None), None)
+    fit = _fit_observed(observed, monthly)
     summary = {"seeds": o["seeds"], "grid": list(o["grid"]),
                "ticks_per_month": o["ticks_per_month"], "model": o["model"],
                "mean_deaths_per_100k": float(monthly.deaths.mean())}
-    summary.update({f"{r.statistic}_ibc": float(r.value) for _, r in fit.iterrows()})
+    summary.update({f"fit_{r.statistic}": float(r.value) for _, r in fit.iterrows()})
+    if observed is not None:
+        summary["observed"] = observed.id
+    degenerate = None
+    if o["model"] == "II" and not (monthly["deaths"] > 0).any():
+        degenerate = "no deaths in any month (no active armed group at war with the incumbent)"
+    elif not (monthly["activity"] > 0).any():
+        degenerate = "no active citizens in any month"
     return GroundResult("ground", scenario_id, int(seed), summary, monthly, by_seed,
-                        plan.frame, fit, snap, [g.id for g in plan.groups])
+                        plan.frame, fit, snap, [g.id for g in plan.groups],
+                        within=_within(plan), observed=None if observed is None else observed.id,
+                        degenerate=degenerate)
 
 
-def _fit_ibc(scenario, monthly: pd.DataFrame) -> pd.DataFrame:
-    obs = {o.id: o for o in getattr(scenario, "observations", [])}
-    monthly["ibc_deaths"] = np.nan
+def _fit_observed(observed, monthly: pd.DataFrame) -> pd.DataFrame:
+    monthly["observed_deaths"] = np.nan
     monthly["deaths_scaled"] = np.nan
-    if "ibc_deaths" not in obs:
-        return pd.DataFrame(columns=["statistic", "value", "n_months"])
-    ibc = pd.Series(obs["ibc_deaths"].series, dtype=float)
-    monthly["ibc_deaths"] = monthly.month.map(ibc)
-    both = monthly.dropna(subset=["ibc_deaths"])
+    empty = pd.DataFrame(columns=["statistic", "value", "n_months"])
+    if observed is None:
+        return empty
+    ser = pd.Series(observed.series, dtype=float)
+    monthly["observed_deaths"] = monthly.month.map(ser)
+    both = monthly.dropna(subset=["observed_deaths"])
     if len(both) < 3 or both.deaths.sum() <= 0:
-        return pd.DataFrame(columns=["statistic", "value", "n_months"])
-    factor = both.ibc_deaths.sum() / both.deaths.sum()
+        return empty
+    factor = both.observed_deaths.sum() / both.deaths.sum()
     monthly["deaths_scaled"] = monthly.deaths * factor
-    pear = stats.pearsonr(both.deaths, both.ibc_deaths)[0]
-    spear = stats.spearmanr(both.deaths, both.ibc_deaths)[0]
+    pear = stats.pearsonr(both.deaths, both.observed_deaths)[0]
+    spear = stats.spearmanr(both.deaths, both.observed_deaths)[0]
     n = len(both)
     return pd.DataFrame({"statistic": ["pearson", "spearman", "scale_factor"],
                          "value": [pear, spear, factor], "n_months": [n, n, n]})

@@ -13,18 +13,21 @@ _GROUP_COLOURS = [("#9ecae1", "#08519c"), ("#a1d99b", "#006d2c"), ("#fdd0a2", "#
 
 
 def series_figure(result) -> Figure:
-    """Model deaths (scaled to IBC's total) and IBC deaths per month; activity below."""
+    """Model deaths (scaled to the observed total) and observed deaths per month; activity
+    below."""
     m = result.monthly
     fig = Figure(figsize=(9, 5.5), layout="tight")
     ax, ax2 = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
     x = np.arange(len(m))
-    if m.ibc_deaths.notna().any():
-        ax.plot(x, m.ibc_deaths, color="black", lw=1.5, label="IBC deaths (observed)")
+    has_obs = m.observed_deaths.notna().any()
+    if has_obs:
+        ax.plot(x, m.observed_deaths, color="black", lw=1.5,
+                label=f"{result.observed} (observed)")
         ax.plot(x, m.deaths_scaled, color="tab:red", lw=1.5, label="model deaths (scaled)")
     else:
         ax.plot(x, m.deaths, color="tab:red", lw=1.5, label="model deaths per 100k")
     ax.plot(x, m.sectarian_deaths * (m.deaths_scaled / m.deaths).median()
-            if m.ibc_deaths.notna().any() else m.sectarian_deaths,
+            if has_obs else m.sectarian_deaths,
             color="tab:orange", lw=1, ls="--", label="of which sectarian")
     fit = {r.statistic: r.value for _, r in result.fit.iterrows()}
     title = f"ground, scenario {result.scenario_id}"

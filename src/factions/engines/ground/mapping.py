@@ -1,39 +1,44 @@
 """From a scenario timeline to lattice parameters, month by month (documented mapping).
 
-The lattice has one citizen group per population group of the scenario, except that a
-population hosting a *split* movement (Iraq: the Sadrist current inside the Shia
-population, whose militia is the Mahdi Army) is cut in two so that intra-group violence
-can be represented. For each month the mapping gives, per lattice group ``g``:
+The lattice has one citizen group per population of the scenario, except that a
+population with *movements* (``populations[].movements``: a movement inside the
+population with its own militia) is cut into one group per movement plus one for the
+rest, so that violence inside a community can be represented. An armed actor belongs to
+the population whose identity labels (``identity`` and ``identities``) include its own
+identity. For each month the mapping gives, per lattice group ``g``:
 
 legitimacy ``L_g``
     ``1 - min(1, (1 - legitimacy) * 2 * hardship)`` of the population: Epstein's
     ``G = H (1 - L)`` with ``H ~ U(0, 1)`` rescaled by the population's hardship (0.5
     leaves Epstein's rule unchanged).
 allowed ``a_g``
-    1 while at least one armed actor of the group is active (the Sadr ceasefire sets
-    ``actors.mahdi_army.active = 0``: the Sadrists stand down and go quiet), else 0.
+    1 while at least one armed actor of the group is active (a shock setting
+    ``actors.<militia>.active = 0`` — a ceasefire — makes its group stand down), else 0;
+    1 for a group without armed actors.
 engagement ``e_g``
-    fighter-weighted share of the group's armed actors at war with the intervening power
-    (``clip(-w(actor, power), 0, 1)``, active actors only). The Awakening flips the ties of
-    the 1920 Revolution Brigades, the Islamic Army and the Sons of Iraq to the US positive,
-    so most Sunni fighters stop fighting and only ISI / Baathist fighters remain engaged.
+    fighter-weighted share of the group's active armed actors at war with the
+    *incumbent* (``clip(-w(actor, incumbent), 0, 1)``): the actor whose rule the armed
+    groups contest, ``meta.incumbent``, by default the owner of the largest
+    intervention force, else of the largest police force, else the first government actor.
+    A shock that turns a group's armed actors' ties to the incumbent positive
+    disengages their fighters.
 targets ``pi[g, h]``
     ``kill_scale * violence_scale * e_g * hostility(g, h) * (polarisation if g and h
-    differ in identity else 1)``, clipped to [0, 1]; ``hostility`` is the strongest
-    negative tie between an active armed actor of ``g`` and an armed actor of ``h``. This
-    is the probability that an active member of ``g`` kills a member of ``h`` in vision
-    (Epstein's Model II has 1). War on Iran (Shia ties to the US negative, Shia legitimacy
-    down, polarisation up) and Workers Unite (polarisation and hardship down) act through
-    these terms.
+    belong to different populations else 1)``, clipped to [0, 1]; ``hostility`` is the
+    strongest negative tie between an active armed actor of ``g`` and an armed actor of
+    ``h``. This is the probability that an active member of ``g`` kills a member of ``h``
+    in vision (Epstein's Model II has 1). ``polarisation`` and ``violence_scale`` are the
+    scenario parameters ``parameters.sectarian_polarisation`` and
+    ``parameters.violence_scale`` when it defines them (else 1), so shocks act through them.
 cops / peacekeepers
-    security forces of the government (cops) and of the intervening state
-    (peacekeepers), as densities ``cop_density * force(month) / total(first month)``, so
-    that the surge raises the density.
+    the scenario's police forces (cops) and intervention forces (peacekeepers)
+    (``forces[].role``, by default by the owner's kind), as densities
+    ``cop_density * force(month) / total(first month)``, so that a surge raises the density.
 """
 
 from __future__ import annotations
 
-__all__ = ["GroupSpec", "LatticePlan", "plan_from_timeline", "SPLITS"]
+__all__ = ["GroupSpec", "LatticePlan", "plan_from_timeline", "lattice_groups", "incumbent"]
 
 from dataclasses import dataclass
 
@@ -42,10 +47,6 @@ import pandas as pd
 
 from factions.errors import EngineError
 
-#: population -> (new group id, party whose seat share sizes it, its militias)
-SPLITS = {"shia": ("sadrist", "sadrists", ("mahdi_army",))}
-#: identity spellings of armed actors that belong to a population group
-_IDENTITY_ALIAS = {"sunni_jihadist": "sunni", "baathist": "sunni"}
 _ARMED_KINDS = ("militia", "government")
 
 
@@ -78,44 +79,53 @@ class LatticePlan:
         return np.array([row[f"{prefix}_{g.id}"] for g in self.groups], dtype=float)
 
 
-def _groups(scenario) -> list[GroupSpec]:
+def lattice_groups(scenario) -> list[GroupSpec]:
+    """The lattice's groups: per population, one per movement, then the rest.
+
+    Raises
+    ------
+    EngineError
+        The scenario has no populations.
+    """
     pops = {p.id: p for p in scenario.populations}
     if not pops:
         raise EngineError("ground: the scenario has no populations to put on the lattice")
-    actors = {a.id: a for a in scenario.actors}
     armed: dict[str, list[str]] = {p: [] for p in pops}
     for a in scenario.actors:
-        ident = _IDENTITY_ALIAS.get(a.identity, a.identity)
-        if ident in armed and (a.kind in _ARMED_KINDS or a.fighters):
-            armed[ident].append(a.id)
+        pop = scenario.population_of(a.identity)
+        if pop is not None and (a.kind in _ARMED_KINDS or a.fighters):
+            armed[pop].append(a.id)
     total = sum(p.share for p in pops.values())
     out = []
     for pid, pop in pops.items():
         share = pop.share / total
-        split = SPLITS.get(pid)
-        if split and split[1] in actors and all(m in actors for m in split[2]):
-            gid, party, militias = split
-            same = [a for a in scenario.actors if a.identity == pid and a.seats]
-            seats = sum(a.seats for a in same)
-            frac = actors[party].seats / seats if seats and actors[party].seats else 0.25
-            rest = tuple(a for a in armed[pid] if a not in militias)
-            out.append(GroupSpec(gid, pid, share * frac, tuple(militias)))
-            out.append(GroupSpec(pid, pid, share * (1 - frac), rest))
-        else:
-            out.append(GroupSpec(pid, pid, share, tuple(armed[pid])))
+        taken: set[str] = set()
+        rest = 1.0
+        for mv in pop.movements:
+            out.append(GroupSpec(mv.id, pid, share * mv.share, tuple(mv.militias)))
+            taken.update(mv.militias)
+            rest -= mv.share
+        out.append(GroupSpec(pid, pid, share * rest if pop.movements else share,
+                             tuple(a for a in armed[pid] if a not in taken)))
     return out
 
 
-def _power(scenario) -> str | None:
-    """The intervening state: owner of the largest force series among state actors."""
-    kinds = {a.id: a.kind for a in scenario.actors}
-    best, size = None, -1.0
-    for f in scenario.forces:
-        if kinds.get(f.actor) == "state" and f.series:
-            peak = max(f.series.values())
-            if peak > size:
-                best, size = f.actor, peak
-    return best
+def incumbent(scenario) -> str | None:
+    """The actor whose rule the armed groups contest: ``meta.incumbent``, else the owner of
+    the largest intervention force, else of the largest police force, else the first
+    government actor (``None`` if there is none)."""
+    if scenario.meta.incumbent:
+        return scenario.meta.incumbent
+    for role in ("intervention", "police"):
+        best, size = None, -1.0
+        for f in scenario.forces:
+            if f.actor is not None and scenario.force_role(f) == role and f.series:
+                peak = max(f.series.values())
+                if peak > size:
+                    best, size = f.actor, peak
+        if best is not None:
+            return best
+    return next((a.id for a in scenario.actors if a.kind == "government"), None)
 
 
 def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float) -> LatticePlan:
@@ -135,7 +145,7 @@ def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float) -> L
     Returns
     -------
     LatticePlan
-        Groups, the intervening power and a months x parameters frame with columns
+        Groups, the incumbent and a months x parameters frame with columns
         ``legitimacy_<g>``, ``allowed_<g>``, ``engaged_<g>``, ``target_<g>_<h>``,
         ``cop_density`` and ``peacekeeper_density``.
 
@@ -155,18 +165,17 @@ def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float) -> L
     .. [1] Epstein, J. M. (2002). Modeling civil violence: An agent-based computational
        approach. PNAS 99(suppl. 3), 7243-7250.
     """
-    groups = _groups(scenario)
-    power = _power(scenario)
-    kinds = {a.id: a.kind for a in scenario.actors}
-    force_kind = {f.id: kinds.get(f.actor) for f in scenario.forces}
+    groups = lattice_groups(scenario)
+    power = incumbent(scenario)
+    force_kind = {f.id: scenario.force_role(f) for f in scenario.forces}
     force_of_actor = {f.actor: f.id for f in scenario.forces}
     months = tl.months
     frame_cols = set(tl.frame().columns)
 
     def security(month: str) -> tuple[float, float]:
         forces = tl.forces_at(month)
-        gov = sum(v for k, v in forces.items() if force_kind.get(k) == "government")
-        ext = sum(v for k, v in forces.items() if force_kind.get(k) == "state")
+        gov = sum(v for k, v in forces.items() if force_kind.get(k) == "police")
+        ext = sum(v for k, v in forces.items() if force_kind.get(k) == "intervention")
         return gov, ext
 
     gov0, ext0 = security(months[0])

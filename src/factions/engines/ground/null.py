@@ -1,0 +1,53 @@
+"""The ground engine with its mechanism neutralised: what the mapping's inputs alone say.
+
+No lattice, no activation threshold, no arrests, no movement: per month, each lattice
+group ``g`` (share ``n_g``) kills members of ``h`` at the mass-action rate
+``n_g a_g pi[g, h] n_h`` of the mapping (:mod:`.mapping`: ``a_g`` whether its armed actors
+are active, ``pi`` the kill probabilities from engagement, hostility and polarisation), and
+its activity is its grievance mass ``n_g a_g (1 - L_g)``. Deaths, sectarian deaths, deaths
+within a population and deaths of each group are sums of those rates; arrests are activity
+times the security forces' density. The units are not the engine's (rates per tick of
+shares, not deaths per 100,000), so the null model is only compared between scenarios or
+windows of the same metric, never with a constant. Used to grade claims
+(``docs/claims.md``).
+"""
+
+from __future__ import annotations
+
+__all__ = ["ground_null"]
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from factions.engines.base import METRIC_COLUMNS
+from factions.engines.ground.engine import parse_options
+from factions.engines.ground.mapping import plan_from_timeline
+
+
+def ground_null(scenario, scenario_id: str, options: Mapping | None = None) -> pd.DataFrame:
+    """Null metrics of the ground engine (see the module docs), month by month."""
+    o = parse_options(options or {})
+    plan = plan_from_timeline(scenario, scenario.timeline(scenario_id), o["cop_density"],
+                              o["kill_scale"])
+    groups = plan.groups
+    n = np.array([g.share for g in groups])
+    pops = [g.population for g in groups]
+    k = len(groups)
+    cross = np.array([[pops[i] != pops[j] for j in range(k)] for i in range(k)])
+    within = {p: np.array([[pops[i] == p == pops[j] and i != j for j in range(k)]
+                           for i in range(k)]) for p in dict.fromkeys(pops) if pops.count(p) > 1}
+    rows = []
+    for mo in plan.frame.index:
+        allowed = plan.vector("allowed", mo)
+        pi = plan.targets(mo) if o["model"] == "II" else np.zeros((k, k))
+        kills = (n * allowed)[:, None] * pi * n[None, :]
+        activity = float((n * allowed * (1 - plan.vector("legitimacy", mo))).sum())
+        density = float(plan.frame.at[mo, "cop_density"] + plan.frame.at[mo, "peacekeeper_density"])
+        rows += [("deaths", mo, float(kills.sum())),
+                 ("sectarian_deaths", mo, float((kills * cross).sum())),
+                 ("activity", mo, activity), ("arrests", mo, activity * density)]
+        rows += [(f"deaths_within.{p}", mo, float((kills * m).sum())) for p, m in within.items()]
+        rows += [(f"killed.{g.id}", mo, float(kills[:, j].sum())) for j, g in enumerate(groups)]
+    return pd.DataFrame(rows, columns=METRIC_COLUMNS)

@@ -1,0 +1,456 @@
+"""The main job as one object: plan → engines in dependency order → ensemble → claims →
+report.
+
+:class:`Pipeline` is the one API that the command line (``factions run``), sweeps, the
+dashboard and the tests use::
+
+    from factions.run import Pipeline
+    res = Pipeline(scenario, replicas=10).run(out_dir="report")
+
+1. **Plan** (:meth:`Pipeline.plan`): the named scenarios exist; the engines exist and are
+   ordered so that providers run before consumers (a cycle is an error); their options are
+   checked; the scenario is checked against what the engines declare (observations'
+   ``compares``, claims' metrics — located ``file:line:col`` errors); engines whose needs
+   the scenario does not meet are set aside with the reason.
+2. **Primary pass**: every planned engine on every scenario with the base seed, in this
+   process (:func:`~factions.run.execute.run_chain`): full results, tables and figures.
+3. **Ensemble**: with ``replicas > 1`` and a stochastic engine (or a posterior to draw
+   from), seeded replicas on Dask (:func:`~factions.run.posterior.run_ensemble`), or in
+   this process with ``local=True``.
+4. **Claims** over the replicas, each flagged when an engine it uses gave a degenerate
+   result.
+5. **Report** (when ``out_dir`` is given): ``index.html``, ``results.json``, tables.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Pipeline", "PipelinePlan", "RunResults", "METRICS_COLUMNS", "replica_seeds"]
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from factions.engines import Engine, EngineResult, resolve_engines, unmet_needs
+from factions.engines import get as get_engine
+from factions.errors import EngineError, ScenarioError
+from factions.run.checks import engine_problems
+from factions.run.claims import evaluate_claims
+from factions.run.execute import metric_rows, run_chain
+from factions.run.verdicts import judge
+from factions.scenario import Scenario
+
+METRICS_COLUMNS = ["engine", "scenario", "seed", "metric", "month", "value"]
+_SCENARIO_SECTIONS = ("actors.", "positions.", "relations.", "populations.", "forces.",
+                      "shocks.", "parameters.", "locations.", "routes.")
+
+
+def replica_seeds(seed: int, replicas: int) -> list[int]:
+    """Seeds of the replicas: ``seed, seed + 1, …``."""
+    return [seed + r for r in range(replicas)]
+
+
+@dataclass
+class PipelinePlan:
+    """What a run will do: engines in dependency order (those that can run), their options,
+    which are stochastic and strict, and the engines set aside with their reasons."""
+
+    scenario_ids: list[str]
+    engines: list[Engine]
+    options: dict[str, dict]
+    stochastic: dict[str, bool]
+    strict: set[str]
+    skipped: dict[str, str]
+
+    @property
+    def names(self) -> list[str]:
+        return [e.name for e in self.engines]
+
+
+@dataclass
+class RunResults:
+    """Everything one run produced: per (engine, scenario) results, metrics and claims."""
+
+    scenario: Scenario
+    scenario_ids: list[str]
+    seed: int
+    replicas: int
+    engines: list[str]
+    results: list[EngineResult] = field(default_factory=list)
+    metrics: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=METRICS_COLUMNS))
+    claims: pd.DataFrame = field(default_factory=pd.DataFrame)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    ensemble_note: str = ""
+    ensemble_figures: dict = field(default_factory=dict)
+    posterior: Any = None
+    ensemble: Any = None
+    verdicts: dict = field(default_factory=dict)
+    draws: Any = None
+
+    def primary(self) -> list[EngineResult]:
+        """One result per (engine, scenario): the base seed's."""
+        return [r for r in self.results if r.seed == self.seed]
+
+    def degenerate(self) -> list[tuple[str, str, str]]:
+        """``(engine, scenario, why)`` of every degenerate primary result."""
+        return [(r.engine, r.scenario_id, r.degenerate) for r in self.primary() if r.degenerate]
+
+    def skipped_engines(self) -> dict[str, str]:
+        """``{engine: reason}`` for engines skipped on every scenario (one line each)."""
+        out: dict[str, str] = {}
+        ran = {r.engine for r in self.results}
+        for e, _, why in self.skipped:
+            if e not in ran:
+                out.setdefault(e, why)
+        return out
+
+    def summary_table(self) -> pd.DataFrame:
+        rows = [{"engine": e, "scenario": sid, "summary": f"skipped: {why}"}
+                for e, sid, why in self.skipped]
+        for r in self.primary():
+            items = ", ".join(f"{k}={_fmt(v)}" for k, v in list(r.summary.items())[:6])
+            if r.degenerate:
+                items = f"DEGENERATE ({r.degenerate}); " + items
+            rows.append({"engine": r.engine, "scenario": r.scenario_id, "summary": items})
+        return pd.DataFrame.from_records(rows, columns=["engine", "scenario", "summary"])
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)
+
+
+class Pipeline:
+    """The main job on one scenario file (see the module docs).
+
+    Parameters
+    ----------
+    scenario
+        A checked :class:`~factions.scenario.Scenario`.
+    scenario_ids
+        Named scenarios to run (default: all).
+    engines
+        Engines to run (default: all registered; those whose needs the scenario does not
+        meet are skipped with the reason). Naming an engine makes it strict: if it cannot
+        run, the run stops with the reason.
+    options
+        ``{engine: {option: value}}``; giving options to an engine also makes it strict.
+    seed, replicas
+        Replica (draw) ``r`` uses seed ``seed + r``; ``replicas`` > 1 makes the claims'
+        probabilities shares of draws.
+    vary_inputs
+        Each draw also takes a joint sample of the scenario's uncertain inputs
+        (:func:`~factions.run.draws.draw_table`; ranges in the file and default bands of
+        assumptions), so the claims' probabilities carry the inputs' uncertainty.
+    posterior
+        ``"auto"`` (the calibration shipped with an embedded scenario, if it was fitted on
+        this very content), ``None`` / ``"none"``, a calibration directory, or a
+        :class:`~factions.run.posterior.Posterior`; replica ``r`` then takes its ``r``-th
+        parameter set.
+    workers, scheduler
+        Local Dask worker processes, or the address of a running scheduler.
+    local
+        Run the replicas in this process instead of on Dask.
+    """
+
+    def __init__(self, scenario: Scenario, scenario_ids: Sequence[str] | None = None,
+                 engines: Sequence[str] | None = None,
+                 options: Mapping[str, Mapping] | None = None, *, seed: int = 0,
+                 replicas: int = 1, posterior: Any = "auto", workers: int = 2,
+                 scheduler: str | None = None, local: bool = False,
+                 vary_inputs: bool = True):
+        if int(replicas) != replicas or replicas < 1:
+            raise EngineError(f"replicas must be a whole number >= 1, got {replicas}")
+        self.scenario = scenario
+        self.scenario_ids = list(scenario_ids) if scenario_ids else None
+        self.engine_names = list(engines) if engines else None
+        self.options = {k: dict(v) for k, v in (options or {}).items()}
+        self.seed, self.replicas = int(seed), int(replicas)
+        self.posterior, self.workers, self.scheduler = posterior, workers, scheduler
+        self.local = local
+        self.vary_inputs = vary_inputs
+        self.notes: list[str] = []
+
+    # -- 1. plan --------------------------------------------------------------------------
+    def plan(self) -> PipelinePlan:
+        """Check everything and decide what runs (see the module docs).
+
+        Raises
+        ------
+        ScenarioError
+            An unknown named scenario; observations or claims the engines cannot serve.
+        EngineError
+            An unknown engine or option, a bad option value, a dependency cycle, or a
+            strict engine whose needs the scenario does not meet.
+        """
+        sc = self.scenario
+        ids = self.scenario_ids or sc.scenario_ids()
+        for sid in ids:
+            sc.scenario_def(sid)  # raises ScenarioError naming the known ids
+        chosen, options, stoch = resolve_engines(self.engine_names, self.options)
+        problems = engine_problems(sc)
+        if problems:
+            raise ScenarioError(problems)
+        strict = set(self.engine_names or ()) | {e for e, o in options.items() if o}
+        skipped: dict[str, str] = {}
+        runnable = []
+        for e in chosen:
+            reasons = unmet_needs(e, sc, options.get(e.name))
+            if reasons and e.name in strict:
+                raise EngineError(f"engine {e.name!r} cannot run on this scenario: "
+                                  + "; ".join(reasons))
+            if reasons:
+                skipped[e.name] = "; ".join(reasons)
+            else:
+                runnable.append(e)
+        return PipelinePlan(ids, runnable, options, stoch, strict, skipped)
+
+    # -- 2.-5. run ------------------------------------------------------------------------
+    def run(self, out_dir: str | Path | None = None, progress=None) -> RunResults:
+        """Run the plan; write the report under ``out_dir`` if given.
+
+        ``progress`` (optional) receives ``start(total)``, ``task(engine, scenario, seed)``
+        for the primary pass and ``sweep(state)`` (a
+        :class:`~factions.run.sweep.SweepProgress`) for the ensemble.
+        """
+        plan = self.plan()
+        out = RunResults(self.scenario, plan.scenario_ids, self.seed, 1, plan.names)
+        out.skipped = [(e, sid, why) for e, why in plan.skipped.items()
+                       for sid in plan.scenario_ids]
+        seeds = replica_seeds(self.seed, self.replicas)
+        varied = self.vary_inputs and bool(self.scenario.uncertain_inputs())
+        ensemble = self.replicas > 1 and (varied or any(plan.stochastic[e.name]
+                                                        for e in plan.engines))
+        local = ensemble and self.local
+        draws = None
+        if local and varied:
+            from factions.run.draws import draw_table
+
+            draws = draw_table(self.scenario, self.replicas, self.seed)
+        in_process = seeds if local else seeds[:1]
+        tasks = [(e, sid, r, s) for sid in plan.scenario_ids for e in plan.engines
+                 for r, s in enumerate(in_process)
+                 if r == 0 or plan.stochastic[e.name] or draws is not None]
+        if progress is not None:
+            progress.start(len(tasks))
+        done: dict = {}
+        variants: dict[int, Scenario] = {}
+        frames = []
+        for e, sid, r, s in tasks:
+            sc = self.scenario
+            if draws is not None and r > 0:  # draw 0 is the file's own values
+                if r not in variants:
+                    row = draws.iloc[r].to_dict()
+                    variants[r] = self.scenario.with_base(row)
+                sc = variants[r]
+            o = run_chain(e, plan.engines, sc, sid, s, plan.options,
+                          strict=e.name in plan.strict, done=done if r == 0 else {},
+                          stochastic=plan.stochastic)
+            if o.ok:
+                out.results.append(o.result)
+                frames.append(_metric_frame(o, sid, s))
+            else:
+                out.skipped.append((e.name, sid, o.skipped))
+            if progress is not None:
+                progress.task(e.name, sid, s)
+        if frames:
+            out.metrics = pd.concat(frames, ignore_index=True)
+        fitted = self._fitted(out, None)
+        if ensemble and not self.local:
+            frames, draws, post = self._ensemble(out, plan, out_dir, progress)
+            fitted = self._fitted(out, post)
+        else:
+            out.replicas = len(in_process)
+            stoch = set(plan.names) if draws is not None else \
+                {n for n, v in plan.stochastic.items() if v}
+            frames = _replica_frames(out.metrics, stoch, in_process)
+            out.claims = evaluate_claims(self.scenario, frames)
+            if not ensemble:
+                out.ensemble_note = ("Every engine run is deterministic and no input is "
+                                     "drawn: one replica answers the claims."
+                                     if self.replicas > 1 else "")
+        if draws is not None and local:
+            draws = draws.copy()
+            draws.iloc[0] = [x.value for x in self.scenario.uncertain_inputs()]
+        out.claims, out.verdicts = judge(
+            self.scenario, frames, out.claims, draws=draws, fitted=fitted,
+            null_relative={e.name: e.null_relative for e in plan.engines}, seed=self.seed)
+        out.claims = _flag_degenerate(out.claims, self.scenario, out.degenerate())
+        out.draws = draws
+        if out_dir is not None:
+            from factions.report.html import write_report
+
+            write_report(out, Path(out_dir))
+        return out
+
+    def _fitted(self, out: RunResults, post) -> set[str]:
+        """Engines that ran with parameters fitted to data: those a posterior sets, and
+        the displacement engine when it fitted its flow parameters."""
+        fitted = {r.engine for r in out.primary() if r.summary.get("calibrated")}
+        if post is not None:
+            fitted |= set(post.options)
+            fitted |= {c.split(".", 1)[0] for c in post.draws.columns
+                       if not c.startswith(_SCENARIO_SECTIONS)}
+            if any(c.startswith(_SCENARIO_SECTIONS) for c in post.draws.columns):
+                fitted |= {e for e in out.engines if any(
+                    get_engine(e).reads_param(c, self.scenario) for c in post.draws.columns
+                    if c.startswith(_SCENARIO_SECTIONS))}
+        return fitted
+
+    def _ensemble(self, out: RunResults, plan: PipelinePlan, out_dir, progress) -> None:
+        from factions.run.draws import draw_table
+        from factions.run.posterior import resolve_posterior, run_ensemble
+
+        post, note = resolve_posterior(self.posterior, self.scenario)
+        if note:
+            self.notes.append(note)
+        draws = None
+        if self.vary_inputs:
+            draws = draw_table(self.scenario, self.replicas, self.seed, post)
+        ens_dir = Path(out_dir or ".factions-ensemble") / "ensemble"
+        ids, names, options = _ensemble_scope(self.scenario, plan, out)
+        claims, metrics, ens = run_ensemble(
+            self.scenario, ids, names, self.seed, self.replicas,
+            options, post, ens_dir, workers=self.workers, scheduler=self.scheduler,
+            progress=None if progress is None else progress.sweep, strict=plan.strict,
+            draws=draws, keep=_claimed(self.scenario))
+        out.ensemble = ens
+        out.claims, out.metrics, out.replicas, out.posterior = claims, metrics, self.replicas, post
+        stochastic = [n for n in plan.names if plan.stochastic[n]]
+        where = f"scheduler {self.scheduler}" if self.scheduler else \
+            f"{self.workers} local Dask workers"
+        n_in = 0 if draws is None else sum(1 for c in draws.columns
+                                           if post is None or c not in post.draws.columns)
+        note = (f"Claims over {self.replicas} draws (seeds {self.seed}.."
+                f"{self.seed + self.replicas - 1} of the stochastic engines "
+                f"{', '.join(stochastic) or '(none)'}"
+                + (f"; a joint Latin-hypercube sample of {n_in} uncertain inputs" if n_in else "")
+                + f"), run on {where}; results in {ens_dir}.")
+        if post is not None:
+            m = post.meta
+            note += (f" Each replica takes the next of {len(post.draws)} posterior parameter "
+                     f"sets of the calibration in {post.path} ({m.get('metric')} against "
+                     f"{m.get('observation')}, {m.get('method', 'ABC')}, hindcast Spearman "
+                     f"{m.get('spearman', float('nan')):.2f}) and its engine options "
+                     f"{post.options}.")
+        out.ensemble_note = note
+        out.ensemble_figures = _tornados(self.scenario, ens, plan.scenario_ids[0], stochastic)
+        if post is not None:  # the calibration behind the replicas: its hindcast and posterior
+            for name in ("hindcast", "posterior"):
+                png = Path(post.path) / f"{name}.png"
+                if png.exists():
+                    out.ensemble_figures[f"calibration {name} ({post.path})"] = png.read_bytes()
+        return ens.replica_frames(), draws, post
+
+
+def _metric_frame(outcome, sid: str, seed: int) -> pd.DataFrame:
+    m = metric_rows(outcome)
+    if m.empty:
+        return pd.DataFrame(columns=METRICS_COLUMNS)
+    return m.assign(engine=outcome.engine, scenario=sid, seed=seed)[METRICS_COLUMNS]
+
+
+def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
+                    ) -> tuple[list[str], list[str], dict[str, dict]]:
+    """What the draws run: the named scenarios and engines the claims need (and the
+    providers of what those engines consume), with options for metrics-only work.
+
+    * align runs in lean mode (metrics only) on the months of its claims' windows, with
+      voting power only when a claim names it;
+    * the displacement engine does not refit its flow parameters in every draw: it takes
+      the ones the primary run fitted to the observed stocks (an in-sample fit of the
+      file's values), so its claims are graded *inferred*.
+    """
+    from factions.engines import upstream_of
+
+    claims = [c.test for c in scenario.claims if c.test and c.test.metric]
+    needed = {t.metric.split(".", 1)[0] for t in claims}
+    by_name = {e.name: e for e in plan.engines}
+    todo = [by_name[n] for n in needed if n in by_name]
+    while todo:
+        for provider in upstream_of(todo.pop(), plan.engines).values():
+            if provider not in needed:
+                needed.add(provider)
+                todo.append(by_name[provider])
+    names = [n for n in plan.names if n in needed]
+    sids = {s.scenario for t in claims for s in (t.lhs, t.rhs) if s.scenario is not None}
+    ids = [sid for sid in plan.scenario_ids if sid in sids] or plan.scenario_ids
+    options = {k: dict(v) for k, v in plan.options.items()}
+    if "align" in names:
+        windows = [s.window for t in claims if t.metric.startswith("align.")
+                   for s in (t.lhs, t.rhs) if s.scenario is not None]
+        months = None
+        if windows and all(w is not None for w in windows):
+            months = sorted({m for w in windows for m in scenario.months() if w[0] <= m <= w[1]})
+        power = any(t.metric.startswith(("align.banzhaf", "align.shapley")) for t in claims)
+        options.setdefault("align", {}).update(
+            {"lean": True, "power": power, **({"months": months} if months else {})})
+    if "displace" in names and options.get("displace", {}).get("calibrate", True):
+        fit = next((r for r in out.primary() if r.engine == "displace"
+                    and r.summary.get("calibrated")), None)
+        if fit is not None:
+            fixed = {row.parameter: float(row.value) for row in fit.parameters.itertuples()
+                     if row.fitted_in_sample}
+            options.setdefault("displace", {}).update({"calibrate": False, **fixed})
+    return ids, names, options
+
+
+def _claimed(scenario) -> list[str]:
+    """The metrics the claims name (what an ensemble keeps of every task)."""
+    return sorted({c.test.metric for c in scenario.claims if c.test and c.test.metric})
+
+
+def _replica_frames(metrics: pd.DataFrame, stochastic: set[str],
+                    seeds: list[int]) -> list[pd.DataFrame]:
+    """Per replica seed: the stochastic engines' metrics of that seed + deterministic ones."""
+    if metrics.empty:
+        return [metrics]
+    is_stoch = metrics["engine"].isin(stochastic)
+    det = metrics[~is_stoch]
+    return [pd.concat([det, metrics[is_stoch & (metrics["seed"] == s)]], ignore_index=True)
+            for s in seeds]
+
+
+def _flag_degenerate(claims: pd.DataFrame, scenario: Scenario,
+                     degenerate: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """Add a ``flag`` column: why a claim's verdict rests on a degenerate result."""
+    if claims.empty:
+        return claims
+    bad = {(e, sid): why for e, sid, why in degenerate}
+    flags = []
+    for c in scenario.claims:
+        t = c.test
+        flag = ""
+        if t is not None and t.metric:
+            engine = t.metric.split(".", 1)[0]
+            for side in (t.lhs, t.rhs):
+                if side.scenario is not None and (engine, side.scenario) in bad:
+                    flag = (f"degenerate: {engine} on {side.scenario}: "
+                            f"{bad[(engine, side.scenario)]}")
+                    break
+        flags.append(flag)
+    claims = claims.copy()
+    if len(flags) == len(claims):
+        claims["flag"] = pd.Series(flags, index=claims.index, dtype=object)
+    return claims
+
+
+def _tornados(sc, ens, scenario_id: str, engines: list[str]) -> dict:
+    """Tornado charts of the claimed metrics of stochastic engines against the varied
+    (posterior) parameters, on the first scenario; none when nothing varied."""
+    from factions.report.compare import claim_metrics
+    from factions.run.summaries import sensitivity, tornado_chart
+
+    if not any(t.params for t in ens.plan.tasks):
+        return {}
+    metrics = [m for m in claim_metrics(sc) if m.split(".", 1)[0] in engines]
+    table = ens.ensemble()
+    sens = sensitivity(table[table["scenario"] == scenario_id], metrics=metrics)
+    figs = {}
+    for m in metrics:
+        if sens.loc[sens["metric"] == m, "spearman"].notna().any():
+            figs[f"sensitivity of {m} [{scenario_id}]"] = tornado_chart(sens, m, scenario_id)
+    return figs
