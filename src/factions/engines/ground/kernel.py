@@ -146,7 +146,7 @@ def run_ticks(seed, t0, n_ticks, lat, rules, counts, kills):
     Parameters
     ----------
     seed : int
-        Seed of numba's generator for this call.
+        Seed of this call's random stream (:func:`.stream.stream_of`).
     t0, n_ticks : int
         First tick and number of ticks.
     lat : Lattice

@@ -103,13 +103,17 @@ class Shift(NamedTuple):
 class Sight(NamedTuple):
     """Count fields of one kernel call (rebuilt from the lattice by :func:`sight`).
 
+    The fields are 16-bit: a count never exceeds the number of sites of a vision (at most
+    16,640 under :data:`~.params.MAX_VISION`), and half-size fields measured 7-25% faster
+    per agent-step than 32-bit ones (less cache traffic).
+
     Attributes
     ----------
-    cops : (padded sites,) int32
+    cops : (padded sites,) int16
         Cops and peacekeepers in citizen vision of each site (read with :func:`seen`).
-    own : (G, padded sites) int32
+    own : (G, padded sites) int16
         Actives of group ``g`` in citizen vision of each site (the site itself excluded).
-    acts : (padded sites,) int32
+    acts : (padded sites,) int16
         Actives of any group in the forces' vision of each site.
     p_arrest : (len(cdx) + 1,) float64
         ``1 - exp(-k m)`` for the integer ratios ``m`` (floor and round rules).
@@ -198,9 +202,9 @@ def sight(lat, rules, cflat, kflat):
     """Build the count fields of the current lattice (O((cops + actives) x vision))."""
     w, r, pw = lat.width, lat.pad, lat.padded_width
     n = lat.code.size
-    cops = np.zeros(n, np.int32)
-    own = np.zeros((rules.legit.size, n), np.int32)
-    acts = np.zeros(n, np.int32)
+    cops = np.zeros(n, np.int16)
+    own = np.zeros((rules.legit.size, n), np.int16)
+    acts = np.zeros(n, np.int16)
     for i in range(lat.meta[TOP]):
         p = lat.pos[i]
         if not lat.alive[i] or p < 0:
