@@ -151,7 +151,9 @@ def simulate(model: str = "I", params: Mapping[str, Any] | None = None, ticks: i
     ``clone_probability`` into a random empty von Neumann neighbour (same group, fresh
     ``H``, ``R``, age 0) and dies at ``max_age`` (initial ages uniform). Peacekeepers act
     like cops (arrest actives of either group, deter both), as a separately sized force.
-    Cost per tick: O(agents x sites in vision).
+    Cost per tick: O(agents) for quiet citizens, plus O(sites in vision) per moving force
+    or active and per change of state (count fields kept up to date, :mod:`.sight`); at
+    most O(agents x sites in vision).
 
     References
     ----------
