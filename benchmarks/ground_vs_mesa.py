@@ -46,21 +46,32 @@ def run_mesa(steps: int, seed: int, **overrides):
     return np.array(rows), n_agents, (time.perf_counter() - t0, time.process_time() - c0)
 
 
-def part_speed(mesa_steps: int, ticks: int) -> None:
-    """Rates from CPU time (process_time) and wall time; CPU time is robust to a busy host."""
-    _, n_mesa, (wall_m, cpu_m) = run_mesa(mesa_steps, seed=1)
+def part_speed(mesa_steps: int, ticks: int, repeats: int) -> None:
+    """Rates from CPU time (process_time) and wall time; CPU time is robust to a busy host.
+
+    Mesa and our kernel run alternately ``repeats`` times (Mesa ``mesa_steps`` steps, ours
+    ``ticks`` ticks, seeds 1, 2, ...); each round gives a ratio, and the medians are
+    printed last.
+    """
     simulate("I", MESA_DEFAULTS, 2, seed=1)  # compile (cached afterwards)
-    t0, c0 = time.perf_counter(), time.process_time()
-    run = simulate("I", MESA_DEFAULTS, ticks, seed=1)
-    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    n_ours = int(run.series.population.iloc[0] + run.series.cops.iloc[0])
-    for label, n, steps, w, c in (("mesa", n_mesa, mesa_steps, wall_m, cpu_m),
-                                  ("ours", n_ours, ticks, wall, cpu)):
-        print(f"[speed] {label}: {n} agents x {steps} steps: wall {w:.2f} s, cpu {c:.2f} s = "
-              f"{n * steps / c:,.0f} agent-steps/s (cpu), {n * steps / w:,.0f} (wall)")
-    ratio_cpu = (n_ours * ticks / cpu) / (n_mesa * mesa_steps / cpu_m)
-    ratio_wall = (n_ours * ticks / wall) / (n_mesa * mesa_steps / wall_m)
-    print(f"[speed] ratio ours/mesa = {ratio_cpu:.0f}x (cpu time), {ratio_wall:.0f}x (wall time)")
+    rounds = []
+    for rep in range(repeats):
+        _, n_mesa, (wall_m, cpu_m) = run_mesa(mesa_steps, seed=1 + rep)
+        t0, c0 = time.perf_counter(), time.process_time()
+        run = simulate("I", MESA_DEFAULTS, ticks, seed=1 + rep)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        n_ours = int(run.series.population.iloc[0] + run.series.cops.iloc[0])
+        mesa_rate, ours_rate = n_mesa * mesa_steps / cpu_m, n_ours * ticks / cpu
+        rounds.append((mesa_rate, ours_rate, ours_rate / mesa_rate,
+                       (n_ours * ticks / wall) / (n_mesa * mesa_steps / wall_m)))
+        print(f"[speed] round {rep + 1}: mesa {n_mesa} agents x {mesa_steps} steps, cpu "
+              f"{cpu_m:.2f} s ({mesa_rate:,.0f} agent-steps/s); ours {n_ours} x {ticks}, cpu "
+              f"{cpu:.2f} s ({ours_rate:,.0f} agent-steps/s, {1e9 / ours_rate:.0f} ns each); "
+              f"ratio {ours_rate / mesa_rate:.0f}x cpu, {rounds[-1][3]:.0f}x wall")
+    med = np.median(np.array(rounds), axis=0)
+    print(f"[speed] median of {repeats}: mesa {med[0]:,.0f} agent-steps/s (cpu), ours "
+          f"{med[1]:,.0f}; ratio ours/mesa = {med[2]:.0f}x (cpu time), {med[3]:.0f}x "
+          "(wall time)")
 
 
 def part_large(ticks: int) -> None:
@@ -103,13 +114,14 @@ def main() -> None:
     ap.add_argument("--part", default="all", choices=["speed", "large", "stats", "all"])
     ap.add_argument("--mesa-steps", type=int, default=30)
     ap.add_argument("--ticks", type=int, default=3000)
+    ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--large-ticks", type=int, default=100)
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--stats-steps", type=int, default=300)
     ap.add_argument("--burn", type=int, default=50)
     a = ap.parse_args()
     if a.part in ("speed", "all"):
-        part_speed(a.mesa_steps, a.ticks)
+        part_speed(a.mesa_steps, a.ticks, a.repeats)
     if a.part in ("large", "all"):
         part_large(a.large_ticks)
     if a.part in ("stats", "all"):

@@ -1,7 +1,12 @@
 """Engine commands on plain data and on scenarios; errors as one line and exit 2."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import factions
 from factions.cli import main
 
 
@@ -76,6 +81,43 @@ def test_ground_bare_model_json_is_reproducible(capsys):
     b = json.loads(capsys.readouterr().out)
     assert a["series"] == b["series"] and len(a["series"]["active"]) == 30
     assert a["params"]["legitimacy"] == 0.8
+
+
+def test_ground_bare_seeds_differ(capsys):
+    argv = ["ground", "--model", "I", "--set", "vision=3", "--ticks", "30", "--json"]
+    assert main([*argv, "--seed", "5"]) == 0
+    a = json.loads(capsys.readouterr().out)
+    assert main([*argv, "--seed", "6"]) == 0
+    b = json.loads(capsys.readouterr().out)
+    assert a["series"]["active"] != b["series"]["active"]
+
+
+def test_ground_bare_run_imports_neither_pandas_nor_scipy_stats_nor_matplotlib():
+    """The bare run's process stays lean (docs/performance.md, start-up); --out loads more."""
+    code = ("import sys; from factions.cli import main; "
+            "rc = main(['ground', '--model', 'I', '--set', 'vision=2', '--ticks', '3']); "
+            "print(rc, *sorted({m.partition('.')[0] for m in sys.modules} "
+            "& {'pandas', 'matplotlib', 'dask'}), 'scipy.stats' in sys.modules)")
+    env = {**os.environ, "PYTHONPATH": str(Path(factions.__file__).parents[1])}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True)
+    assert res.stdout.strip().splitlines()[-1] == "0 False"
+
+
+def test_ground_bare_out_writes_series_and_figures(tmp_path, capsys):
+    import pandas as pd
+
+    from factions.engines.ground import simulate
+
+    argv = ["ground", "--model", "II", "--set", "vision=2", "--set", "cop_vision=2",
+            "--ticks", "12", "--seed", "3", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    assert "Wrote" in capsys.readouterr().out
+    got = pd.read_csv(tmp_path / "series.csv")
+    want = simulate("II", {"vision": 2, "cop_vision": 2}, ticks=12, seed=3).series
+    pd.testing.assert_frame_equal(got, want)
+    assert (tmp_path / "series.png").stat().st_size > 0
+    assert (tmp_path / "grid.png").stat().st_size > 0
 
 
 def test_ground_bare_bad_parameter(capsys):

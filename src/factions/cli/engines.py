@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from factions.cli.app import (
     FileArg,
@@ -386,11 +387,11 @@ def ground(file: FileArg = None, scenario: ScenarioOpt = None,
 
 
 def _ground_bare(model: str, items: list[str], ticks: int, seed: int, out_dir, as_json: bool):
+    """The bare model; pandas and matplotlib are imported only for ``--out``."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from factions.cli.app import err
     from factions.engines.ground import parse_set, simulate
-    from factions.engines.ground.figures import grid_figure, run_figure
 
     model = model.upper()
     if model not in ("I", "II"):
@@ -403,13 +404,15 @@ def _ground_bare(model: str, items: list[str], ticks: int, seed: int, out_dir, a
         task = prog.add_task("", total=ticks, m=model)
         run = simulate(model, params, ticks=ticks, seed=seed,
                        progress=lambda done, total: prog.update(task, completed=done))
-    s = run.series
+    s = run.columns
     summary = {"model": model, "seed": seed, "ticks": ticks,
                "mean_active": float(s["active"].mean()), "max_active": int(s["active"].max()),
                "mean_jailed": float(s["jailed"].mean()), "deaths": int(s["deaths"].sum())}
     if out_dir is not None:
+        from factions.engines.ground.figures import grid_figure, run_figure
+
         out_dir.mkdir(parents=True, exist_ok=True)
-        s.to_csv(out_dir / "series.csv", index=False)
+        run.series.to_csv(out_dir / "series.csv", index=False)
         run_figure(run).savefig(out_dir / "series.png", dpi=96)
         groups = ["a", "b"] if model == "II" else ["citizens"]
         grid_figure(run.snapshot, groups).savefig(out_dir / "grid.png", dpi=96)
@@ -419,8 +422,12 @@ def _ground_bare(model: str, items: list[str], ticks: int, seed: int, out_dir, a
     out.print(", ".join(f"{k}: {v:.4g}" if isinstance(v, float) else f"{k}: {v}"
                         for k, v in summary.items()))
     step = max(1, ticks // 20)
-    out.print(_table(f"Series (every {step} ticks)", s.iloc[::step][
-        [c for c in ("tick", "active", "jailed", "quiescent", "arrests", "deaths") if c in s]],
-        max_rows=25))
+    shown = [c for c in ("tick", "active", "jailed", "quiescent", "arrests", "deaths") if c in s]
+    table = Table(title=f"Series (every {step} ticks)", show_lines=False, header_style="bold")
+    for c in shown:
+        table.add_column(c, overflow="fold")
+    for row in zip(*(s[c][::step][:25].tolist() for c in shown), strict=True):
+        table.add_row(*map(str, row))
+    out.print(table)
     if out_dir is not None:
         out.print(f"Wrote {out_dir / 'series.csv'}, series.png, grid.png")

@@ -61,12 +61,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from factions.engines.needs import Need
 from factions.engines.options import Option, check_options, describe_options
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
     from plotly.graph_objects import Figure
 
 METRIC_COLUMNS = ["metric", "month", "value"]
@@ -103,6 +102,8 @@ class EngineResult:
 
     def metrics(self) -> pd.DataFrame:
         """Tidy frame with columns ``metric, month, value`` (month ``None`` for scalars)."""
+        import pandas as pd
+
         return pd.DataFrame(columns=METRIC_COLUMNS)
 
     def to_dict(self) -> dict[str, Any]:
@@ -118,6 +119,8 @@ class EngineResult:
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    import pandas as pd
+
     out = df.reset_index(drop=True).astype(object).where(pd.notna(df.reset_index(drop=True)), None)
     return out.to_dict(orient="records")
 

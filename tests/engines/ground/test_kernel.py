@@ -115,9 +115,13 @@ def test_padded_site_codes_match_agents_and_wrap_round_the_torus():
     expected = np.where(kinds > 0, kinds,
                         3 + 2 * sim.group[occupied] + sim.active[occupied].astype(int))
     assert np.array_equal(snap[grid >= 0], expected)
-    r = int(sim.geo[2])
-    assert np.array_equal(sim.code.reshape(20 + 2 * r, 24 + 2 * r),
-                          np.pad(snap, r, mode="wrap"))
+    r = sim.pad
+    padded = sim.code.reshape(20 + 2 * r, 24 + 2 * r)
+    assert np.array_equal(padded, np.pad(snap, r, mode="wrap"))
+    # the empty-site bitboard mirrors the padded codes bit for bit
+    bits = np.unpackbits(sim.empty.view(np.uint8), bitorder="little")
+    bits = bits.reshape(20 + 2 * r, 64 * sim.row_words)[:, : 24 + 2 * r]
+    assert np.array_equal(bits == 1, padded == 0)
 
 
 def test_progress_callback_does_not_change_results():

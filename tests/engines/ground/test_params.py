@@ -35,6 +35,8 @@ def test_parse_set_types_and_defaults():
         (["citizen_density=0.8", "cop_density=0.3"], "exceeds 1"),
         (["vision=-1"], "negative"),
         (["vision=30"], "2*v+1"),
+        (["vision=65", "width=200", "height=200"], "at most 64"),
+        (["cop_vision=65", "width=200", "height=200"], "at most 64"),
         (["width=100000", "height=100000"], "too large for memory"),
         (["neighbourhood=hex"], "neighbourhood"),
         (["max_jail_term=-3"], "negative"),

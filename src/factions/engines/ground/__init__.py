@@ -4,27 +4,19 @@ Bare models: :func:`simulate`, :data:`PARAMETERS`, :func:`parse_set`, :func:`run
 Array level: :class:`Simulator`. Outbursts: :func:`find_outbursts`, :func:`outburst_stats`.
 On a scenario: :func:`run_ground` (registered as engine ``ground``),
 :func:`plan_from_timeline` (the documented scenario -> parameter mapping).
+
+The bare models import numpy and numba only; the names that need pandas, scipy or
+matplotlib (the engine on a scenario, its mapping, null model and figures) are loaded on
+first use, so that ``factions ground --model I`` starts quickly (``docs/performance.md``).
 """
+
+from importlib import import_module
 
 from factions.engines import register
 from factions.engines.base import Engine, Observable
-from factions.engines.ground.engine import (
-    OPTIONS,
-    GroundResult,
-    ground_metrics,
-    parse_options,
-    run_ground,
-)
-from factions.engines.ground.figures import grid_figure, run_figure, series_figure
-from factions.engines.ground.mapping import (
-    LatticePlan,
-    incumbent,
-    lattice_groups,
-    plan_from_timeline,
-)
 from factions.engines.ground.models import SCHEDULABLE, GroundRun, simulate
 from factions.engines.ground.neighbourhood import offsets
-from factions.engines.ground.null import ground_null
+from factions.engines.ground.options import OPTIONS
 from factions.engines.ground.outbursts import Outburst, find_outbursts, outburst_stats
 from factions.engines.ground.params import (
     PARAMETERS,
@@ -35,6 +27,16 @@ from factions.engines.ground.params import (
 )
 from factions.engines.ground.simulator import Simulator
 from factions.engines.needs import Need
+
+#: public names loaded on first use, and their modules
+_LAZY = {
+    "GroundResult": "engine", "ground_metrics": "engine", "parse_options": "engine",
+    "run_ground": "engine",
+    "grid_figure": "figures", "run_figure": "figures", "series_figure": "figures",
+    "LatticePlan": "mapping", "incumbent": "mapping", "lattice_groups": "mapping",
+    "plan_from_timeline": "mapping",
+    "ground_null": "null",
+}
 
 __all__ = [
     "OPTIONS",
@@ -65,6 +67,32 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(f"factions.engines.ground.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
+
+def _run_ground(scenario, scenario_id, seed, options, upstream=None):
+    """:func:`run_ground`, imported when the engine first runs."""
+    return __getattr__("run_ground")(scenario, scenario_id, seed, options, upstream)
+
+
+def _ground_metrics(scenario):
+    """:func:`ground_metrics`, imported on first use."""
+    return __getattr__("ground_metrics")(scenario)
+
+
+def _ground_null(scenario, scenario_id, options=None):
+    """:func:`ground_null`, imported on first use."""
+    return __getattr__("ground_null")(scenario, scenario_id, options)
+
 
 def _armed_in_population(scenario, options) -> str | None:
     for a in scenario.actors:
@@ -79,11 +107,11 @@ def _armed_in_population(scenario, options) -> str | None:
 
 register(Engine(
     name="ground", title="Ground: Epstein civil violence (Models I and II)",
-    run=run_ground, options=OPTIONS, order=40, stochastic=True,
+    run=_run_ground, options=OPTIONS, order=40, stochastic=True,
     needs=(Need.section("populations", "the lattice's citizens are the populations"),
            Need.rule("an armed actor in a population", _armed_in_population)),
     observables={"deaths": Observable("conflict deaths per month",
                                       regional="region_deaths.{region}", per_100k=True)},
-    metrics=ground_metrics,
+    metrics=_ground_metrics,
     reads=("actors.", "relations.", "populations.", "forces.", "parameters."),
-    null=ground_null, null_relative=True))
+    null=_ground_null, null_relative=True))

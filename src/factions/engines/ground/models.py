@@ -11,15 +11,18 @@ __all__ = ["GroundRun", "simulate", "SCHEDULABLE", "CHUNK"]
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from factions.engines.ground.kernel import COUNT_COLUMNS
 from factions.engines.ground.params import validate_params
 from factions.engines.ground.simulator import Simulator
+from factions.engines.ground.state import COUNT_COLUMNS
 from factions.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 #: Ticks per kernel call (each call draws a fresh kernel seed from the generator).
 CHUNK = 50
@@ -37,10 +40,13 @@ class GroundRun:
     ----------
     model, seed, params
         Provenance (``params`` validated, at tick 0).
+    columns : dict of str to ndarray
+        One int64 array per counter, one entry per tick: ``tick, active, jailed,
+        quiescent, arrests, deaths, births, natural_deaths, population, cops,
+        peacekeepers`` and, for Model II, the same counters per group with suffix ``_a`` /
+        ``_b`` plus ``kills_ab``, ``kills_ba``.
     series : DataFrame
-        One row per tick: ``tick, active, jailed, quiescent, arrests, deaths, births,
-        natural_deaths, population, cops, peacekeepers`` and, for Model II, the same
-        counters per group with suffix ``_a`` / ``_b`` plus ``kills_ab``, ``kills_ba``.
+        The same as a frame, one row per tick (built, and pandas imported, on first use).
     snapshot : ndarray
         Final ``(height, width)`` site codes: 0 empty, 1 cop, 2 peacekeeper, 3/4 quiet /
         active citizen of group A, 5/6 of group B.
@@ -49,13 +55,19 @@ class GroundRun:
     model: str
     seed: int
     params: dict[str, Any]
-    series: pd.DataFrame
+    columns: dict[str, np.ndarray] = field(repr=False)
     snapshot: np.ndarray = field(repr=False)
+
+    @cached_property
+    def series(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self.columns)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (for the CLI's ``--json``)."""
         return {"model": self.model, "seed": self.seed, "params": self.params,
-                "series": self.series.to_dict(orient="list")}
+                "series": {k: v.tolist() for k, v in self.columns.items()}}
 
 
 def _normalise_schedule(schedule: Any, model: str) -> dict[int, dict[str, Any]]:
@@ -139,7 +151,9 @@ def simulate(model: str = "I", params: Mapping[str, Any] | None = None, ticks: i
     ``clone_probability`` into a random empty von Neumann neighbour (same group, fresh
     ``H``, ``R``, age 0) and dies at ``max_age`` (initial ages uniform). Peacekeepers act
     like cops (arrest actives of either group, deter both), as a separately sized force.
-    Cost per tick: O(agents x sites in vision).
+    Cost per tick: O(agents) for quiet citizens, plus O(sites in vision) per moving force
+    or active and per change of state (count fields kept up to date, :mod:`.sight`); at
+    most O(agents x sites in vision).
 
     References
     ----------
@@ -179,8 +193,7 @@ def simulate(model: str = "I", params: Mapping[str, Any] | None = None, ticks: i
                 progress(t, int(ticks))
         if stop in sched:
             _apply(sim, sched[stop], model, n_cells)
-    series = _series(sim, model, forces)
-    return GroundRun(model, int(seed), p, series, sim.snapshot())
+    return GroundRun(model, int(seed), p, _columns(sim, model, forces), sim.snapshot())
 
 
 def _apply(sim: Simulator, changes: dict[str, Any], model: str, n_cells: int) -> None:
@@ -199,19 +212,19 @@ def _apply(sim: Simulator, changes: dict[str, Any], model: str, n_cells: int) ->
             sim.set(**{name: value})
 
 
-def _series(sim: Simulator, model: str, forces: np.ndarray) -> pd.DataFrame:
+def _columns(sim: Simulator, model: str, forces: np.ndarray) -> dict[str, np.ndarray]:
     c = sim.counts()
     k = sim.kills()
     total = c.sum(axis=1)
-    df = pd.DataFrame(total, columns=list(COUNT_COLUMNS))
-    df = df.rename(columns={"killed": "deaths"})
-    df.insert(0, "tick", np.arange(len(df)))
-    df["cops"] = forces[:, 0]
-    df["peacekeepers"] = forces[:, 1]
+    out = {"tick": np.arange(len(total))}
+    for j, col in enumerate(COUNT_COLUMNS):
+        out["deaths" if col == "killed" else col] = total[:, j]
+    out["cops"] = forces[:, 0]
+    out["peacekeepers"] = forces[:, 1]
     if model == "II":
         for g, suffix in ((0, "_a"), (1, "_b")):
             for j, col in enumerate(COUNT_COLUMNS):
-                df[("deaths" if col == "killed" else col) + suffix] = c[:, g, j]
-        df["kills_ab"] = k[:, 0, 1]
-        df["kills_ba"] = k[:, 1, 0]
-    return df
+                out[("deaths" if col == "killed" else col) + suffix] = c[:, g, j]
+        out["kills_ab"] = k[:, 0, 1]
+        out["kills_ba"] = k[:, 1, 0]
+    return out

@@ -14,6 +14,7 @@ __all__ = [
     "NEIGHBOURHOODS",
     "ROUNDINGS",
     "MAX_CELLS",
+    "MAX_VISION",
     "defaults",
     "validate_params",
     "parse_set",
@@ -30,6 +31,10 @@ ROUNDINGS = ("floor", "round", "none")
 #: Largest lattice accepted (cells). About 105 bytes of state per cell are allocated (two
 #: agent slots per cell), so 25 million cells need ~2.6 GB; beyond that we refuse.
 MAX_CELLS = 25_000_000
+#: Largest vision radius accepted: the kernel's neighbourhood counts are 16-bit (the count
+#: fields of :mod:`.sight` and the packed counters of :mod:`.scan`), and a Moore square of
+#: radius 64 has 16,640 sites (Epstein's runs use v = 1-7).
+MAX_VISION = 64
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "activation", "-", "async",
-        "async: random asynchronous activation (Epstein); sync: optional fast mode, all "
+        "async: random asynchronous activation (Epstein); sync: optional synchronous mode, all "
         "citizens decide on the tick's initial state, then act in random order", str,
     ),
     Parameter("share_a", "-", 0.5, "Model II: share of citizens in group A", float, "II"),
@@ -207,6 +212,8 @@ def _check_ranges(p: dict[str, Any]) -> None:
     for name in ("vision", "cop_vision"):
         if p[name] < 0:
             raise bad(name, "vision cannot be negative")
+        if p[name] > MAX_VISION:
+            raise bad(name, f"vision must be at most {MAX_VISION} (16-bit neighbourhood counts)")
         if 2 * p[name] + 1 > side:
             raise bad(name, f"vision must satisfy 2*v+1 <= {side} (smallest side) so that "
                             "no site is seen twice round the torus")

@@ -15,8 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from factions.engines.ground import kernel, kernel_sync
+from factions.engines.ground import lattice
+from factions.engines.ground.kernel import run_ticks
 from factions.engines.ground.neighbourhood import offsets
+from factions.engines.ground.sight import segments
+from factions.engines.ground.state import COUNT_COLUMNS, ROUNDING, Lattice, Rules
 
 _SCALARS = (
     "threshold",
@@ -83,6 +86,7 @@ class Simulator:
         cap = 2 * n_cells
         self.rng = rng
         self.grid = np.full(n_cells, -1, np.int64)
+        self.row, self.col = (a.ravel().astype(np.int32) for a in np.indices((height, width)))
         self.kind = np.zeros(cap, np.int8)
         self.group = np.zeros(cap, np.int8)
         self.pos = np.full(cap, -1, np.int64)
@@ -108,27 +112,8 @@ class Simulator:
         self.replace_killed = False
         self._counts: list[np.ndarray] = []
         self._kills: list[np.ndarray] = []
-        kernel.populate(
-            self._seed(),
-            np.asarray(group_counts, np.int64),
-            int(n_cops),
-            int(n_peacekeepers),
-            int(self.p["max_age"]),
-            self.grid,
-            self.code,
-            self.geo,
-            self.kind,
-            self.group,
-            self.pos,
-            self.hard,
-            self.risk,
-            self.active,
-            self.jail,
-            self.age,
-            self.born,
-            self.alive,
-            self.meta,
-        )
+        lattice.populate(self._seed(), self._lattice(), np.asarray(group_counts, np.int64),
+                         int(n_cops), int(n_peacekeepers), int(self.p["max_age"]))
 
     def _seed(self) -> int:
         return int(self.rng.integers(0, 2**32 - 1))
@@ -137,13 +122,33 @@ class Simulator:
         shape = self.p["neighbourhood"]
         self.cdx, self.cdy = offsets(self.p["vision"], shape)
         self.kdx, self.kdy = offsets(self.p["cop_vision"], shape)
-        pad = max(1, self.p["vision"], self.p["cop_vision"])
-        old = self.code
-        self.geo = np.array([self.width, self.height, pad, self.width + 2 * pad], np.int64)
-        self.code = np.zeros((self.height + 2 * pad) * (self.width + 2 * pad), np.int8)
-        if old.size:  # re-pad the current lattice for the new vision
-            kernel.repad(old, self.old_geo, self.code, self.geo)
-        self.old_geo = self.geo
+        old = self._lattice() if self.code.size else None
+        #: depth of the halo of ``code``: the torus wrapped this many sites on every side
+        self.pad = max(1, self.p["vision"], self.p["cop_vision"])
+        rows, pw = self.height + 2 * self.pad, self.width + 2 * self.pad
+        self.code = np.zeros(rows * pw, np.int8)
+        self.row_words = (pw + 63) // 64 + 1
+        self.empty = np.full(rows * self.row_words, np.uint64(2**64 - 1), np.uint64)
+        if old is not None:  # re-pad the current lattice for the new vision
+            lattice.repad(old, self._lattice())
+        self.cseg = segments(self.cdx, self.cdy)
+        self.kseg = segments(self.kdx, self.kdy)
+
+    def _lattice(self) -> Lattice:
+        """The state arrays as the kernel's record (views, no copies)."""
+        return Lattice(self.width, self.height, self.pad, self.width + 2 * self.pad,
+                       self.grid, self.col, self.row, self.code, self.empty, self.row_words,
+                       self.kind, self.group, self.pos, self.hard,
+                       self.risk, self.active, self.jail, self.age, self.born, self.alive,
+                       self.meta, self.free)
+
+    def _rules(self) -> Rules:
+        p = self.p
+        return Rules(self.legit, self.allowed, self.targets, float(p["threshold"]),
+                     float(p["k"]), int(p["max_jail_term"]), bool(p["movement"]),
+                     ROUNDING[p["arrest_rounding"]], float(p["clone_probability"]),
+                     int(p["max_age"]), bool(self.replace_killed), p["activation"] == "sync",
+                     self.cdx, self.cdy, self.kdx, self.kdy, self.cseg, self.kseg)
 
     @property
     def n_cells(self) -> int:
@@ -171,73 +176,21 @@ class Simulator:
                 self.targets[:] = np.asarray(value, np.float64).reshape(self.targets.shape)
             elif key in ("n_cops", "n_peacekeepers"):
                 code = 1 if key == "n_cops" else 2
-                kernel.set_force(
-                    self._seed(),
-                    code,
-                    int(value),
-                    self.tick,
-                    self.grid,
-                    self.code,
-                    self.geo,
-                    self.kind,
-                    self.group,
-                    self.pos,
-                    self.alive,
-                    self.born,
-                    self.meta,
-                    self.free,
-                )
+                lattice.set_force(self._seed(), self._lattice(), code, int(value),
+                                  self.tick)
             else:
                 raise KeyError(key)
 
     def advance(self, n_ticks: int) -> None:
         """Run ``n_ticks`` ticks (random asynchronous activation unless ``activation`` is
-        ``"sync"``, the optional fast mode of :mod:`.kernel_sync`)."""
+        ``"sync"``, the optional synchronous mode of :mod:`.kernel_sync`)."""
         if n_ticks <= 0:
             return
         g = self.n_groups
-        counts = np.zeros((n_ticks, g, len(kernel.COUNT_COLUMNS)), np.int64)
+        counts = np.zeros((n_ticks, g, len(COUNT_COLUMNS)), np.int64)
         kills = np.zeros((n_ticks, g, g), np.int64)
-        p = self.p
-        step = kernel_sync.run_ticks_sync if p.get("activation") == "sync" else kernel.run_ticks
-        step(
-            self._seed(),
-            self.tick,
-            int(n_ticks),
-            self.width,
-            self.grid,
-            self.code,
-            self.geo,
-            self.kind,
-            self.group,
-            self.pos,
-            self.hard,
-            self.risk,
-            self.active,
-            self.jail,
-            self.age,
-            self.born,
-            self.alive,
-            self.meta,
-            self.free,
-            self.legit,
-            self.allowed,
-            self.targets,
-            float(p["threshold"]),
-            float(p["k"]),
-            int(p["max_jail_term"]),
-            bool(p["movement"]),
-            kernel._RND[p["arrest_rounding"]],
-            float(p["clone_probability"]),
-            int(p["max_age"]),
-            bool(self.replace_killed),
-            self.cdx,
-            self.cdy,
-            self.kdx,
-            self.kdy,
-            counts,
-            kills,
-        )
+        run_ticks(self._seed(), self.tick, int(n_ticks), self._lattice(), self._rules(),
+                  counts, kills)
         self._counts.append(counts)
         self._kills.append(kills)
         self.tick += n_ticks
@@ -245,7 +198,7 @@ class Simulator:
     def counts(self) -> np.ndarray:
         """``(ticks, G, len(COUNT_COLUMNS))`` counters of every tick run so far."""
         if not self._counts:
-            return np.zeros((0, self.n_groups, len(kernel.COUNT_COLUMNS)), np.int64)
+            return np.zeros((0, self.n_groups, len(COUNT_COLUMNS)), np.int64)
         return np.concatenate(self._counts)
 
     def kills(self) -> np.ndarray:
@@ -260,5 +213,5 @@ class Simulator:
         return int(np.count_nonzero(self.alive[:n] & (self.kind[:n] == code)))
 
     def snapshot(self) -> np.ndarray:
-        """``(height, width)`` int8 site codes (see :func:`.kernel.snapshot`)."""
-        return kernel.snapshot(self.code, self.geo)
+        """``(height, width)`` int8 site codes (see :mod:`.state`)."""
+        return lattice.snapshot(self._lattice())
