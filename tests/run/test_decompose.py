@@ -109,3 +109,18 @@ def test_unknown_decomposition_metric_is_refused_at_plan_time():
                                                  "op": ">", "rhs": {"value": 0}}}
     problems = engine_problems(_scenario([claim]))
     assert len(problems) == 1 and "reports no metric 'share.nobody'" in problems[0].message
+
+
+def test_the_draws_run_every_scenario_and_the_engine_the_decomposition_needs():
+    from factions.run.pipeline import Pipeline, RunResults, _ensemble_scope
+
+    claim = {"id": "legion_first", "quote": "The legion did more than the truce.",
+             "test": {"metric": "decompose.excess.legion_arrives.tide_truce",
+                      "lhs": {"scenario": "what_happened"}, "op": ">", "rhs": {"value": 0}}}
+    sc = _scenario([claim])
+    sc = sc.model_copy(update={"claims": [c for c in sc.claims if c.id == "legion_first"]})
+    plan = Pipeline(sc).plan()
+    ids, names, _ = _ensemble_scope(sc, plan, RunResults(sc, plan.scenario_ids, 0, 1,
+                                                         plan.names))
+    assert "ground" in names
+    assert set(ids) == {"none", "no_truce", "no_legion", "what_happened"}

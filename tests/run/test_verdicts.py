@@ -140,6 +140,8 @@ scenarios:
     assert claims.loc["ceasefire_stops_killing", "grade"] == "encoded"
     assert claims.loc["ceasefire_stops_killing", "verdict"].startswith("encoded")
     assert claims.loc["deaths_fell", "grade"] == "observed"
+    assert claims.loc["deaths_fell", "p_low"] == claims.loc["deaths_fell", "p_high"] == \
+        claims.loc["deaths_fell", "p_holds"]  # data: no Monte Carlo interval
 
 
 def test_seeded_draws_are_bit_identical_and_the_seed_matters(small_text):

@@ -21,6 +21,8 @@ def _p(row) -> str:
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return ""
     lo, hi = row.get("p_low"), row.get("p_high")
+    if lo is not None and hi is not None and lo == hi == p:  # data: no interval
+        return f"{p:.2f}".replace("0.", ".").replace("1.00", "1")
     if lo is not None and hi is not None and not (math.isnan(lo) or math.isnan(hi)):
         return f"{p:.2f} [{lo:.2f},{hi:.2f}]".replace("0.", ".").replace("1.00", "1")
     return f"{p:.2f}"
@@ -48,8 +50,8 @@ def claims_view(claims: pd.DataFrame, verbose: bool = False) -> pd.DataFrame:
         if untestable and not verbose:
             continue
         verdict = "untestable" if untestable else str(r["verdict"])
-        if verdict.startswith("encoded") and not verbose:
-            verdict = "encoded"
+        if not verbose:  # the grade column says observed / encoded; the reason is in the report
+            verdict = verdict.split(" (", 1)[0].split(":", 1)[0]
         driver = str(r.get("driver") or "")
         claim = str(r["claim"])
         rows.append({"claim": claim if verbose else _cut(claim, _CLAIM_WIDTH),
@@ -99,7 +101,7 @@ def print_run(console, res, out_dir: Path, verbose: bool = False) -> None:
         shown = order.head(room - 1).drop(columns="_obs").sort_index()
     title = f"Claims ({len(shown)} of {len(view) + (0 if verbose else untestable)}"
     title += f"; {untestable} untestable" if untestable and not verbose else ""
-    console.print(_table(title + ")", shown, max_rows=len(shown)))
+    console.print(_table(title + ")", shown, max_rows=len(shown), one_line=not verbose))
     if len(shown) < len(view):
         left = view.drop(index=shown.index)
         console.print(_cut(f"… {len(left)} more (--verbose or the report): "
@@ -107,10 +109,11 @@ def print_run(console, res, out_dir: Path, verbose: bool = False) -> None:
     console.print(f"Report: {Path(out_dir) / 'index.html'}", highlight=False)
 
 
-def _table(title: str, df: pd.DataFrame, max_rows: int = 40) -> Table:
+def _table(title: str, df: pd.DataFrame, max_rows: int = 40, one_line: bool = False) -> Table:
+    """A borderless table; ``one_line`` keeps every row on one line (cells cut with …)."""
     t = Table(title=title, show_lines=False, header_style="bold", box=None, pad_edge=False)
     for c in df.columns:
-        t.add_column(str(c), overflow="fold")
+        t.add_column(str(c), overflow="ellipsis" if one_line else "fold", no_wrap=one_line)
     for _, row in df.head(max_rows).iterrows():
         t.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row.to_list()])
     return t

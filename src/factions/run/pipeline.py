@@ -347,7 +347,8 @@ class Pipeline:
                      f"{m.get('spearman', float('nan')):.2f}) and its engine options "
                      f"{post.options}.")
         out.ensemble_note = note
-        out.ensemble_figures = _tornados(self.scenario, ens, plan.scenario_ids[0], stochastic)
+        out.ensemble_figures = _tornados(self.scenario, ens, plan.scenario_ids[0], stochastic,
+                                         [] if post is None else list(post.draws.columns))
         if post is not None:  # the calibration behind the replicas: its hindcast and posterior
             for name in ("hindcast", "posterior", "validation"):
                 png = Path(post.path) / f"{name}.png"
@@ -376,8 +377,10 @@ def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
     """
     from factions.engines import upstream_of
 
+    from factions.run.decompose import source_engine
+
     claims = [c.test for c in scenario.claims if c.test and c.test.metric]
-    needed = {t.metric.split(".", 1)[0] for t in claims}
+    needed = {source_engine(t.metric, scenario) for t in claims}
     by_name = {e.name: e for e in plan.engines}
     todo = [by_name[n] for n in needed if n in by_name]
     while todo:
@@ -387,6 +390,11 @@ def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
                 todo.append(by_name[provider])
     names = [n for n in plan.names if n in needed]
     sids = {s.scenario for t in claims for s in (t.lhs, t.rhs) if s.scenario is not None}
+    if scenario.decomposition is not None and any(
+            t.metric.startswith("decompose.") for t in claims):
+        from factions.scenario.checks_regions import decomposition_scenarios
+
+        sids |= set(decomposition_scenarios(scenario).values())
     ids = [sid for sid in plan.scenario_ids if sid in sids] or plan.scenario_ids
     options = {k: dict(v) for k, v in plan.options.items()}
     if "align" in names:
@@ -452,16 +460,16 @@ def _flag_degenerate(claims: pd.DataFrame, scenario: Scenario,
     return claims
 
 
-def _tornados(sc, ens, scenario_id: str, engines: list[str]) -> dict:
+def _tornados(sc, ens, scenario_id: str, engines: list[str], varied=()) -> dict:
     """Tornado charts of the claimed metrics of stochastic engines against the varied
     (posterior) parameters, on the first scenario; none when nothing varied."""
     from factions.report.compare import claim_metrics
     from factions.run.summaries import sensitivity, tornado_chart
 
-    if not any(t.params for t in ens.plan.tasks):
+    if not any(t.params for t in ens.plan.tasks) or not (set(ens.plan.vary) | set(varied)):
         return {}
     metrics = [m for m in claim_metrics(sc) if m.split(".", 1)[0] in engines]
-    table = ens.ensemble()
+    table = ens.ensemble(params=sorted(set(ens.plan.vary) | set(varied)))
     sens = sensitivity(table[table["scenario"] == scenario_id], metrics=metrics)
     figs = {}
     for m in metrics:

@@ -152,7 +152,7 @@ def run_ensemble(scenario, scenario_ids, engines, seed: int, replicas: int,
         draws = None
     res = sweep(scenario, scenario_ids, engines, runs=replicas, seed=seed, out_dir=out_dir,
                 scheduler=scheduler, workers=workers, options=opts, progress=progress,
-                draws=draws, strict=strict, keep=keep)
+                draws=draws, strict=strict, keep=keep, expand_params=False)
     claims = sweep_claims(scenario, res)
     frames = res.replica_frames()
     metrics = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -249,10 +249,16 @@ def sweep_claims(scenario, result, point: int = 0, fitted=()) -> pd.DataFrame:
 
 def _replica_params_table(result, point: int) -> pd.DataFrame | None:
     """The varied parameters of each run of grid point ``point`` (None if none)."""
-    ens = result.ensemble()
-    ens = ens[ens["point"] == point]
-    cols = _param_columns(ens)
-    if not cols:
+    from factions.run.sweep import _replica_params
+
+    table = _replica_params(result.plan)
+    if table.empty:
         return None
-    return (ens[["run", *cols]].drop_duplicates("run").sort_values("run")[cols]
-            .reset_index(drop=True))
+    table = table[table["point"] == point]
+    # runs with a metric row only (as the replica frames), in run order
+    ok = result.metrics[result.metrics["metric"].notna()]
+    runs = set(result.plan.replicas.loc[result.plan.replicas["key"].isin(set(ok["key"])),
+                                        "run"])
+    table = table[table["run"].isin(runs)].sort_values("run")
+    cols = [c for c in table.columns if c not in ("point", "run")]
+    return table[cols].reset_index(drop=True) if cols else None

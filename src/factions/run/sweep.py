@@ -65,22 +65,26 @@ class SweepResult:
     elapsed: float
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
 
-    def ensemble(self) -> pd.DataFrame:
+    def ensemble(self, params: bool | Sequence[str] = True) -> pd.DataFrame:
         """Metrics joined to replicas: one row per (point, run, engine, scenario, metric,
-        month), with the varied parameters' values of that replica as columns."""
+        month), with the varied parameters' values of that replica as columns (all of
+        them, ``params`` named ones only, or none for ``False`` — with hundreds of
+        uncertain inputs the columns would dwarf the metrics)."""
         ok = self.metrics[self.metrics["metric"].notna()]
         keep = ["key", "metric", "month", "value"]
         rep = self.plan.replicas.merge(ok[keep], on="key", how="inner")
-        params = _replica_params(self.plan)
-        if not params.empty:
-            rep = rep.merge(params, on=["point", "run"], how="left")
+        table = _replica_params(self.plan) if params is not False else pd.DataFrame()
+        if not table.empty and params is not True:
+            table = table[["point", "run", *[c for c in params if c in table.columns]]]
+        if not table.empty and table.shape[1] > 2:
+            rep = rep.merge(table, on=["point", "run"], how="left")
         return rep.sort_values(["scenario", "metric", "month", "point", "run"],
                                na_position="first", kind="stable").reset_index(drop=True)
 
     def replica_frames(self, point: int = 0) -> list[pd.DataFrame]:
         """One metrics frame per run at grid point ``point`` (input of
         :func:`factions.run.claims.evaluate_claims`)."""
-        ens = self.ensemble()
+        ens = self.ensemble(params=False)
         ens = ens[ens["point"] == point]
         return [g[["engine", "scenario", "seed", "metric", "month", "value"]]
                 .reset_index(drop=True) for _, g in ens.groupby("run", sort=True)]
@@ -258,7 +262,8 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
           progress: Callable[[SweepProgress], None] | None = None,
           draws: pd.DataFrame | None = None, batch_size: int = 50,
           batch_seconds: float = 20.0, max_retries: int = 3,
-          connect_timeout: float = 5.0, strict=None, keep=None) -> SweepResult:
+          connect_timeout: float = 5.0, strict=None, keep=None,
+          expand_params: bool = True) -> SweepResult:
     """Run ``runs`` seeded replicas of every engine on every named scenario on Dask.
 
     Parameters
@@ -332,7 +337,7 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
     state.finished = True
     if progress:
         progress(state)
-    metrics = read_results(out, keys=plan.keys)
+    metrics = read_results(out, keys=plan.keys, expand_params=expand_params)
     skipped = metrics[metrics["status"] == "skipped"].drop_duplicates(["engine", "scenario"])
     return SweepResult(plan, out, metrics, len(todo), cached, state.elapsed,
                        list(skipped[["engine", "scenario", "message"]]

@@ -129,8 +129,9 @@ def judge(scenario, frames: list[pd.DataFrame], claims: pd.DataFrame | None = No
             holds = _OPS[t.op](lhs[ok], rhs[ok])
             got["p_low"], got["p_high"] = jeffreys(int(holds.sum()), int(ok.sum()))
             engine = source_engine(t.metric, scenario) if t.metric else None
-            if engine is None:
+            if engine is None:  # data against data: no draw changes it, no Monte Carlo error
                 got["grade"] = "observed"
+                got["p_low"] = got["p_high"] = float(holds.mean()) if ok.any() else np.nan
             else:
                 p_null, agree = np.nan, np.nan
                 if c.id in null_sides and _null_applies(t, relative.get(engine, False)):
