@@ -376,7 +376,6 @@ def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
       file's values), so its claims are graded *inferred*.
     """
     from factions.engines import upstream_of
-
     from factions.run.decompose import source_engine
 
     claims = [c.test for c in scenario.claims if c.test and c.test.metric]
