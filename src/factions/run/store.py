@@ -37,7 +37,8 @@ RESULT_COLUMNS = ["key", "engine", "scenario", "run", "seed", "params", "status"
                   "metric", "month", "value"]
 
 _SCHEMA = pa.schema([("key", pa.string()), ("engine", pa.string()), ("scenario", pa.string()),
-                     ("run", pa.int64()), ("seed", pa.int64()), ("params", pa.string()),
+                     ("run", pa.int64()), ("seed", pa.int64()),
+                     ("params", pa.dictionary(pa.int32(), pa.string())),
                      ("status", pa.string()), ("message", pa.string()),
                      ("metric", pa.string()), ("month", pa.string()), ("value", pa.float64())])
 
@@ -64,16 +65,19 @@ def write_batch(out_dir: str | Path, frame: pd.DataFrame) -> Path:
 
 
 def _read_parts(out_dir) -> pd.DataFrame:
-    frames = []
+    """Every part in one frame (column ``_part``: the file's name); ``params`` is
+    categorical (one JSON text per task, however many rows it has)."""
+    tables = []
     for p in part_files(out_dir):
         try:
-            df = pq.read_table(p, schema=_SCHEMA).to_pandas()
+            table = pq.read_table(p, read_dictionary=["params"]).cast(_SCHEMA)
         except (OSError, pa.ArrowInvalid) as exc:
             raise InputError(f"{p}: not a readable sweep part ({exc})") from None
-        frames.append(df.assign(_part=p.name))
-    if not frames:
+        tables.append(table.append_column("_part", pa.array([p.name] * table.num_rows,
+                                                            pa.string())))
+    if not tables:
         return pd.DataFrame(columns=RESULT_COLUMNS + ["_part"])
-    return pd.concat(frames, ignore_index=True)
+    return pa.concat_tables(tables).unify_dictionaries().to_pandas()
 
 
 def _dedupe(raw: pd.DataFrame) -> pd.DataFrame:

@@ -241,12 +241,14 @@ def _batch_frame(items: list[tuple[SweepTask, str, str, pd.DataFrame]]) -> pd.Da
         return np.repeat(np.array(values, dtype=object), sizes)
 
     tasks = [t for t, _, _, _ in items]
+    codes, texts = pd.factorize(np.array([t.params_json() for t in tasks], dtype=object))
     frame = pd.DataFrame({
         "key": rep([t.key for t in tasks]), "engine": rep([t.engine for t in tasks]),
         "scenario": rep([t.scenario for t in tasks]),
         "run": np.repeat(np.array([t.run for t in tasks], dtype=np.int64), sizes),
         "seed": np.repeat(np.array([t.seed for t in tasks], dtype=np.int64), sizes),
-        "params": rep([t.params_json() for t in tasks]),
+        # one JSON text per task (hundreds of drawn inputs): stored once, coded per row
+        "params": pd.Categorical.from_codes(np.repeat(codes, sizes), categories=texts),
         "status": rep([s for _, s, _, _ in items]), "message": rep([m for _, _, m, _ in items]),
         "metric": np.array(cols["metric"], dtype=object),
         "month": np.array(cols["month"], dtype=object),
