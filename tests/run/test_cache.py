@@ -120,7 +120,10 @@ def test_two_runs_at_once_share_one_cache(small_text, registered, tmp_path):
     n_scen = len(_scenario(small_text).scenarios)
     assert len(CALLS) == 2 * n_scen  # computed once, not twice
     files = sorted((tmp_path / "cache").iterdir())
-    assert len(files) == 2 * n_scen and all(f.suffix == ".pkl" for f in files)
+    assert all(f.suffix == ".pkl" for f in files)  # no temporary file left behind
+    runs = [f for f in files if f.name.startswith("run-")]
+    assert len(runs) == 1 and len(files) - len(runs) == 2 * n_scen  # each result once
+    assert sorted(r.from_cache for r in results) == [False, True]  # the second waited
     assert _primary(results[0]) == _primary(results[1])
 
 
@@ -132,3 +135,23 @@ def test_unreadable_cache_entry_is_recomputed(small_text, registered, tmp_path):
     Pipeline(_scenario(small_text), None, ["troops", "double"], local=True).run(tmp_path)
     assert len(CALLS) == 2 * len(_scenario(small_text).scenarios)
     assert ResultCache(None).get("x") is None
+
+
+def test_an_unchanged_run_is_read_back_whole_and_an_edited_claim_is_not(small_text, registered,
+                                                                        tmp_path):
+    first = Pipeline(_scenario(small_text), None, ["troops", "double"], local=True).run(tmp_path)
+    assert not first.from_cache
+    again = Pipeline(_scenario(small_text), None, ["troops", "double"], local=True).run(tmp_path)
+    assert again.from_cache
+    pd.testing.assert_frame_equal(again.claims, first.claims)
+    (tmp_path / "index.html").unlink()  # a report deleted by hand is written again
+    Pipeline(_scenario(small_text), None, ["troops", "double"], local=True).run(tmp_path)
+    assert (tmp_path / "index.html").exists()
+    CALLS.clear()
+    edited = small_text.replace('op: ">"', 'op: "<"', 1)  # the first claim's comparison
+    res = Pipeline(_scenario(edited), None, ["troops", "double"], local=True).run(tmp_path)
+    assert not res.from_cache and CALLS == []  # claims re-judged, no engine rerun
+    assert res.claims.iloc[0]["p_holds"] != first.claims.iloc[0]["p_holds"]
+    other_seed = Pipeline(_scenario(small_text), None, ["troops", "double"], local=True, seed=5)
+    assert other_seed.run_key() != Pipeline(_scenario(small_text), None, ["troops", "double"],
+                                            local=True).run_key()

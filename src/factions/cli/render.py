@@ -73,7 +73,8 @@ def print_run(console, res, out_dir: Path, verbose: bool = False) -> None:
     sc = res.scenario
     head = [f"[bold]{sc.meta.name}[/bold]",
             f"{sc.file} · {len(res.scenario_ids)} scenarios · {res.replicas} "
-            f"draw{'s' if res.replicas != 1 else ''} · seed {res.seed}"]
+            f"draw{'s' if res.replicas != 1 else ''} · seed {res.seed}"
+            + (" · read back: nothing changed" if getattr(res, "from_cache", False) else "")]
     ran = [e for e in res.engines if any(r.engine == e for r in res.results)]
     head.append("engines run: " + (", ".join(ran) or "none"))
     head += [f"  skipped {e}: {why}" for e, why in res.skipped_engines().items()]

@@ -3,6 +3,7 @@
 An engine's result on named scenario ``s`` depends on the code version, the engine, its
 options, the seed (for stochastic engines), and on the parts of the scenario it reads:
 
+* the package's code (:func:`code_digest`);
 * the *static* sections — everything except ``shocks``, ``scenarios``, ``claims``,
   ``calibration`` and the free text of ``meta`` (description, sources) — digested once;
 * the *timeline* of ``s``: the months × parameters frame after ``s``'s shocks, restricted
@@ -23,7 +24,8 @@ duplicate the cache — the second waits and then finds everything done.
 
 from __future__ import annotations
 
-__all__ = ["content_key", "static_digest", "timeline_digest", "ResultCache", "run_lock"]
+__all__ = ["content_key", "code_digest", "static_digest", "timeline_digest", "ResultCache",
+           "run_lock"]
 
 import contextlib
 import hashlib
@@ -36,6 +38,21 @@ from pathlib import Path
 import pandas as pd
 
 _DYNAMIC = {"shocks", "scenarios", "claims", "calibration"}
+_CODE: list[str] = []
+
+
+def code_digest() -> str:
+    """Digest of the package's code (every ``.py`` file under ``factions/``, by path and
+    content), computed once per process: an edit to the code invalidates every cached
+    result, whatever the version number says."""
+    if not _CODE:
+        root = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256()
+        for path in sorted(root.rglob("*.py")):
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+        _CODE.append(h.hexdigest())
+    return _CODE[0]
 
 
 def static_digest(scenario) -> str:
@@ -71,9 +88,7 @@ def content_key(engine, scenario, scenario_id: str, *, seed: int | None, options
     when given as a variant; named here so that sweeps key them), ``upstream`` the keys of
     the providers' results it consumes.
     """
-    from factions import __version__
-
-    parts = {"factions": __version__, "engine": engine.name, "scenario": scenario_id,
+    parts = {"code": code_digest(), "engine": engine.name, "scenario": scenario_id,
              "static": static_digest(scenario),
              "timeline": timeline_digest(scenario, scenario_id, engine.reads),
              "seed": seed, "options": options, "params": params or {},

@@ -85,6 +85,8 @@ class RunResults:
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
     ensemble_note: str = ""
     ensemble_figures: dict = field(default_factory=dict)
+    #: True when the whole run was read back from the cache (nothing changed)
+    from_cache: bool = False
     posterior: Any = None
     ensemble: Any = None
     verdicts: dict = field(default_factory=dict)
@@ -220,8 +222,47 @@ class Pipeline:
         from factions.run.cache import ResultCache, run_lock
 
         with run_lock(out_dir):
-            return self._run(out_dir, progress, ResultCache(
-                None if out_dir is None else Path(out_dir) / "cache"))
+            cache = ResultCache(None if out_dir is None else Path(out_dir) / "cache")
+            key = self.run_key() if cache.dir is not None else ""
+            if key:
+                hit = cache.get(key)
+                if isinstance(hit, RunResults):
+                    if not (Path(out_dir) / "index.html").exists():
+                        from factions.report.html import write_report
+
+                        write_report(hit, Path(out_dir))
+                    hit.from_cache = True
+                    return hit
+            out = self._run(out_dir, progress, cache)
+            if key:
+                cache.put(key, out)
+            return out
+
+    def run_key(self) -> str:
+        """Content key of the whole run: the package's code, the scenario file's content
+        (claims included), the named scenarios, engines, options, seed, number of draws,
+        whether inputs are drawn, the scheduler's kind and the posterior's content. Two
+        runs with equal keys give equal results, so a rerun returns the stored one."""
+        import hashlib
+        import json
+
+        from factions.run.cache import code_digest
+        from factions.run.plan import scenario_digest
+        from factions.run.posterior import Posterior, resolve_posterior
+
+        post, _ = resolve_posterior(self.posterior, self.scenario)
+        post_digest = None
+        if isinstance(post, Posterior):
+            post_digest = hashlib.sha256(pd.util.hash_pandas_object(
+                post.draws, index=True).to_numpy().tobytes() + json.dumps(
+                post.options, sort_keys=True, default=str).encode()).hexdigest()
+        parts = {"kind": "run", "code": code_digest(),
+                 "scenario": scenario_digest(self.scenario), "ids": self.scenario_ids, "engines": self.engine_names,
+                 "options": self.options, "seed": self.seed, "replicas": self.replicas,
+                 "vary_inputs": self.vary_inputs, "local": self.local,
+                 "posterior": post_digest}
+        text = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
+        return "run-" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def _run(self, out_dir, progress, cache) -> RunResults:
         plan = self.plan()
