@@ -54,8 +54,15 @@ def test_bargain_ktab(tmp_path, capsys):
                  "A,first,100,0,100\nB,second,100,100,100\n")
     assert main(["bargain", "--ktab-csv", str(f), "--model", "compromise", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    text = json.dumps(data)
-    assert "50" in text  # equal weights at 0 and 100: compromise 50
+    (row,) = data["tables"]["outcomes"]
+    assert row["model"] == "compromise" and row["outcome"] == 50.0  # equal weights, 0 and 100
+    assert data["summary"]["outcomes"] == {"Pos": 50.0}
+    # the SMP as the default model of the KTAB path (its distribution included) runs too
+    assert main(["bargain", "--ktab-csv", str(f), "--model", "smp", "--json"]) == 0
+    smp = json.loads(capsys.readouterr().out)
+    (row,) = smp["tables"]["outcomes"]
+    assert row["model"] == "smp" and 0.0 <= row["outcome"] <= 100.0
+    assert smp["tables"]["uncertainty"][0]["model"] == "smp"
 
 
 def test_bargain_on_small_scenario(small_path, capsys):

@@ -234,9 +234,9 @@ def bargain_issues(
     traded = _exchange_all(issues, per.get("exchange", {})) if "exchange" in models else {}
     joint, run = {}, None
     if "smp" in models:  # one SMP over all issues, each actor on the issues it holds
-        per["smp"].setdefault("seed", int(seed))
         try:
-            joint, run = smp_joint([(i, d) for i, _, d in issues], **per["smp"])
+            joint, run = smp_joint([(i, d) for i, _, d in issues],
+                                   **{"seed": int(seed), **per["smp"]})
         except TypeError as exc:
             raise EngineError(f"model 'smp': {exc}") from None
     out = []
