@@ -67,6 +67,8 @@ def test_same_seed_same_result(small):
     a = get("bargain").run(small, "historical", 7, {"draws": 30}).tables()["uncertainty"]
     b = get("bargain").run(small, "historical", 7, {"draws": 30}).tables()["uncertainty"]
     pd.testing.assert_frame_equal(a, b)
+    c = get("bargain").run(small, "historical", 8, {"draws": 30}).tables()["uncertainty"]
+    assert not np.allclose(a["median"].to_numpy(float), c["median"].to_numpy(float))
 
 
 @pytest.mark.parametrize("opts, msg", [

@@ -148,6 +148,7 @@ def test_synchronous_variant_is_reproducible_and_agrees_without_interaction():
     a = simulate("I", p, 60, seed=4)
     b = simulate("I", p, 60, seed=4)
     assert a.series.equals(b.series)
+    assert not a.series.equals(simulate("I", p, 60, seed=5).series)  # the seed matters
     assert not a.series.equals(simulate("I", {**p, "activation": "async"}, 60, seed=4).series)
     # Without cops nobody interacts (P = 0): both schemes make exactly those with
     # H (1 - L) > T active, so the active counts coincide tick by tick after tick 0.
