@@ -62,7 +62,11 @@ def test_bargain_ktab(tmp_path, capsys):
     smp = json.loads(capsys.readouterr().out)
     (row,) = smp["tables"]["outcomes"]
     assert row["model"] == "smp" and 0.0 <= row["outcome"] <= 100.0
-    assert smp["tables"]["uncertainty"][0]["model"] == "smp"
+    assert not smp["tables"].get("uncertainty")  # one run, as KTAB makes it
+    assert main(["bargain", "--ktab-csv", str(f), "--model", "smp", "--option", "draws=5",
+                 "--json"]) == 0
+    dist = json.loads(capsys.readouterr().out)["tables"]["uncertainty"]
+    assert dist[0]["model"] == "smp" and dist[0]["draws"] == 5
 
 
 def test_bargain_on_small_scenario(small_path, capsys):

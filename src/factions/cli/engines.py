@@ -273,6 +273,9 @@ def bargain(file: FileArg = None, scenario: ScenarioOpt = None,
         from factions.engines.bargain.text import format_result
 
         opts.pop("month", None)
+        # one run as KTAB makes it; the perturbed-input distribution on request
+        # (--option draws=N), as it reruns the model N times
+        opts.setdefault("draws", 0)
         res = bargain_ktab(ktab_csv, seed, opts)
         _write_smp(res, db, out_dir, quiet=as_json)
         if as_json:
