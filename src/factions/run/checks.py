@@ -4,14 +4,15 @@
 engines: every observation's ``compares`` names a quantity an engine declares (with a
 ``location`` of the right kind where the quantity is per location, and none otherwise);
 no two observations claim the same quantity at the same place; every claim's metric is one
-that its engine reports on this scenario.
+that its engine reports on this scenario; and each engine's own ``checks`` (e.g. the align
+engine's of the ``dynamics`` section: a model that exists, its options).
 """
 
 from __future__ import annotations
 
 __all__ = ["engine_problems"]
 
-from factions.engines import metric_declared, observables
+from factions.engines import available, metric_declared, observables
 from factions.errors import Problem
 
 
@@ -69,4 +70,7 @@ def engine_problems(scenario) -> list[Problem]:
             why = metric_declared(c.test.metric, scenario)
             if why:
                 out.append(scenario.problem_at(("claims", i, "test", "metric"), why))
+    for engine in available():
+        if engine.checks is not None:
+            out += engine.checks(scenario)
     return out

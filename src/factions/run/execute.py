@@ -10,8 +10,10 @@ reasons everywhere:
 * an engine that raises :class:`~factions.errors.FactionsError` while running is skipped
   with the message, or refused when strict.
 
-:func:`run_chain` runs an engine after the providers of what it consumes, passing their
-results as ``upstream`` (engines never import each other).
+:func:`run_chain` runs an engine after the providers of what it consumes, passing what
+their results provide as ``upstream`` (engines never import each other). A provider that
+declares ``provide`` and has not run in full yet is asked only for what it provides (its
+cheap path: an ensemble task of a consumer does not run the whole provider).
 """
 
 from __future__ import annotations
@@ -82,22 +84,61 @@ def run_chain(engine: Engine, engines: Sequence[Engine], scenario, scenario_id: 
     ``done`` caches outcomes by (engine, scenario id, seed) across calls — the seed only
     for engines that ``stochastic`` marks as such (a deterministic provider runs once for
     every seed of its consumers); a provider that was skipped leaves its name out of
-    ``upstream``.
+    ``upstream``. A provider with a ``provide`` function that has not run in full is asked
+    for its names only (cached in ``done`` too).
     """
     done = {} if done is None else done
-    by_name = {e.name: e for e in engines}
-    upstream = {}
-    for name, provider in upstream_of(engine, engines).items():
-        out = run_chain(by_name[provider], engines, scenario, scenario_id, seed, options,
-                        False, done, stochastic)
-        if out.ok:
-            upstream[name] = out.result
-    seeded = stochastic is None or stochastic.get(engine.name, True)
-    key = (engine.name, scenario_id, int(seed) if seeded else None)
+    upstream = _upstream(engine, engines, scenario, scenario_id, seed, options, done,
+                         stochastic)
+    key = _key(engine, scenario_id, seed, stochastic)
     if key not in done:
         done[key] = run_engine(engine, scenario, scenario_id, seed, options.get(engine.name),
                                upstream, strict)
     return done[key]
+
+
+def _key(engine: Engine, scenario_id: str, seed: int, stochastic) -> tuple:
+    seeded = stochastic is None or stochastic.get(engine.name, True)
+    return (engine.name, scenario_id, int(seed) if seeded else None)
+
+
+def _upstream(engine, engines, scenario, scenario_id, seed, options, done, stochastic
+              ) -> dict:
+    """``{name: object}`` of what ``engine`` consumes, from its providers among ``engines``."""
+    by_name = {e.name: e for e in engines}
+    upstream = {}
+    for name, pname in upstream_of(engine, engines).items():
+        provider = by_name[pname]
+        key = _key(provider, scenario_id, seed, stochastic)
+        if key not in done and provider.provide is not None:
+            pkey = ("provide", *key)
+            if pkey not in done:
+                done[pkey] = _provide(provider, engines, scenario, scenario_id, seed, options,
+                                      done, stochastic)
+            if done[pkey] is not None and name in done[pkey]:
+                upstream[name] = done[pkey][name]
+            continue
+        out = run_chain(provider, engines, scenario, scenario_id, seed, options, False, done,
+                        stochastic)
+        if out.ok:
+            upstream[name] = out.result.provided(name)
+    return upstream
+
+
+def _provide(provider: Engine, engines, scenario, scenario_id, seed, options, done,
+             stochastic) -> dict | None:
+    """The provider's cheap path, under the same skip rules as a full run (``None``:
+    skipped)."""
+    opts = options.get(provider.name)
+    if unmet_needs(provider, scenario, opts):
+        return None
+    ups = _upstream(provider, engines, scenario, scenario_id, seed, options, done, stochastic)
+    try:
+        return dict(provider.provide(scenario, scenario_id, int(seed),
+                                     provider.check_options(opts),
+                                     {k: v for k, v in ups.items() if k in provider.consumes}))
+    except FactionsError:
+        return None
 
 
 def metric_rows(outcome: Outcome, keep=None) -> pd.DataFrame:

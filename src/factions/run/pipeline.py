@@ -44,7 +44,7 @@ from factions.scenario import Scenario
 
 METRICS_COLUMNS = ["engine", "scenario", "seed", "metric", "month", "value"]
 _SCENARIO_SECTIONS = ("actors.", "positions.", "relations.", "populations.", "forces.",
-                      "shocks.", "parameters.", "locations.", "routes.")
+                      "shocks.", "parameters.", "locations.", "routes.", "dynamics.")
 
 
 def replica_seeds(seed: int, replicas: int) -> list[int]:

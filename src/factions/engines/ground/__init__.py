@@ -84,5 +84,6 @@ register(Engine(
            Need.rule("an armed actor in a population", _armed_in_population)),
     observables={"deaths": Observable("conflict deaths per month")},
     metrics=ground_metrics,
-    reads=("actors.", "relations.", "populations.", "forces.", "parameters."),
+    reads=("actors.", "relations.", "populations.", "forces.", "parameters.", "dynamics."),
+    consumes=("ties",),
     null=ground_null, null_relative=True))

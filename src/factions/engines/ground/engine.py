@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from factions.engines.base import METRIC_COLUMNS, EngineResult
+from factions.engines.channels import TIES
 from factions.engines.ground.mapping import LatticePlan, lattice_groups, plan_from_timeline
 from factions.engines.ground.params import validate_params
 from factions.engines.ground.simulator import Simulator
@@ -196,7 +197,9 @@ def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]
     options : mapping
         See :data:`OPTIONS`.
     upstream : mapping, optional
-        Outputs of other engines passed by the pipeline (none used yet).
+        Outputs of other engines passed by the pipeline: ``"ties"`` (a
+        :class:`~factions.engines.channels.TieSeries`, the align engine's evolved ties) is
+        used for engagement and hostility instead of the timeline's ties.
 
     Returns
     -------
@@ -233,7 +236,8 @@ def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]
     """
     o = parse_options(options)
     tl = scenario.timeline(scenario_id)
-    plan = plan_from_timeline(scenario, tl, o["cop_density"], o["kill_scale"])
+    plan = plan_from_timeline(scenario, tl, o["cop_density"], o["kill_scale"],
+                              evolved=(upstream or {}).get(TIES))
     rng = np.random.default_rng(seed)
     frames, snap = [], None
     for r, child in enumerate(rng.spawn(o["seeds"])):

@@ -128,7 +128,8 @@ def incumbent(scenario) -> str | None:
     return next((a.id for a in scenario.actors if a.kind == "government"), None)
 
 
-def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float) -> LatticePlan:
+def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float,
+                       evolved=None) -> LatticePlan:
     """Lattice parameters for every month of a scenario timeline (see the module docs).
 
     Parameters
@@ -141,6 +142,9 @@ def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float) -> L
         month; later months scale with the forces' size.
     kill_scale : float
         Kill probability of an active, fully engaged agent facing a fully hostile group.
+    evolved : factions.engines.channels.TieSeries, optional
+        The ties month by month as the align engine publishes them (free ties evolved under
+        the scenario's dynamics); default: the timeline's own ties.
 
     Returns
     -------
@@ -186,7 +190,7 @@ def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float) -> L
         act = tl.actors_at(m)
         forces = tl.forces_at(m)
         ties: dict[tuple[str, str], float] = {}
-        for a, b, w in tl.relations_at(m):
+        for a, b, w in (tl if evolved is None else evolved).relations_at(m):
             ties[(a, b)] = ties[(b, a)] = float(w)
         pol = tl.value("parameters.sectarian_polarisation", m) if (
             "parameters.sectarian_polarisation" in frame_cols) else 1.0
