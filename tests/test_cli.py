@@ -17,8 +17,8 @@ def test_run_writes_report(small_path, tmp_path, capsys):
     assert main(["run", str(small_path), "-e", "digest", "--out", str(out), "--seed", "3"]) == 0
     html = (out / "index.html").read_text()
     assert "A small two-faction example" in html
-    assert "digest — scenario <code>historical</code>" in html
-    assert "data:image/png;base64," in html          # figures embedded
+    assert "id='card-digest-timeline'" in html      # the digest's figures, interactive
+    assert html.count("id=plotly-bundle") == 1       # with plotly.js embedded once
     assert "surge_more_troops" in html
     assert ("3 claims: <b>1</b> hold · <b>1</b> encoded (hold or fail by construction) · "
             "<b>1</b> untestable") in html

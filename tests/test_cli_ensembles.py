@@ -21,16 +21,16 @@ def test_shipped_posterior_was_fitted_on_the_shipped_scenario():
     assert set(post.draws.columns) == set(post.meta["prior"])
 
 
-def _with_claim(tmp_path, small_path, metric):
-    text = small_path.read_text().replace("claims:\n", f"""claims:
-  - id: polarised
-    quote: "Politics is polarised."
+def _with_claim(tmp_path, small_path, *metrics):
+    claims = "".join(f"""  - id: claim_{i}
+    quote: "A claim on {metric}."
     test:
       metric: {metric}
       lhs: {{scenario: historical}}
       op: ">"
       rhs: {{value: 0.1}}
-""", 1)
+""" for i, metric in enumerate(metrics))
+    text = small_path.read_text().replace("claims:\n", "claims:\n" + claims, 1)
     path = tmp_path / "small_claimed.yaml"
     path.write_text(text)
     return path
@@ -49,7 +49,8 @@ def _posterior_dir(tmp_path, small_path, values):
 
 def test_run_with_replicas_and_posterior(small_path, tmp_path, capsys):
     # a claim on the drawn parameter, so that the ensemble keeps its metric
-    small_path = _with_claim(tmp_path, small_path, "digest.parameters.polarisation")
+    small_path = _with_claim(tmp_path, small_path, "digest.parameters.polarisation",
+                             "ground.deaths")
     cal = _posterior_dir(tmp_path, small_path, [0.2, 0.8])
     out = tmp_path / "rep"
     argv = ["run", str(small_path), "-e", "digest", "-e", "ground", "--replicas", "3",

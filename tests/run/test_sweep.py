@@ -277,3 +277,26 @@ def test_sweep_on_a_scheduler_address(sc, client, tmp_path):
     assert res.ran == 3 and set(res.metrics["scenario"]) == {"historical", "no_surge",
                                                              "rupture"}
     assert len(client.scheduler_info()["workers"]) == 2  # the cluster is left running
+
+
+def test_split_replicas_recovers_the_runs_of_an_ensemble(sc, client, tmp_path):
+    """The pipeline keeps an ensemble's metrics as one frame (the runs concatenated);
+    split_replicas must give back each run's frame, also for a deterministic engine whose
+    values differ between runs only through the parameter draws (same seed)."""
+    from factions.run.claims import claim_replicas, split_replicas
+    from factions.run.summaries import sweep_claims
+
+    vary = parse_varies([f"{LEGIT}=uniform(0.3,0.6)"])
+    res = sweep(sc, engine_names=["digest"], runs=4, vary=vary, seed=5, out_dir=tmp_path,
+                scheduler=client)
+    frames = res.replica_frames()
+    split = split_replicas(pd.concat(frames, ignore_index=True), len(frames))
+    assert len(split) == 4
+    for mine, theirs in zip(split, frames, strict=True):
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), theirs.reset_index(drop=True))
+    legit = [f.loc[f["metric"] == f"digest.{LEGIT}", "value"].iloc[0] for f in split]
+    assert len(set(np.round(legit, 9))) == 4  # the draws differ, the seeds do not
+    reps = claim_replicas(sc, split)
+    table = sweep_claims(sc, res).set_index("claim")
+    for claim, g in reps.groupby("claim"):
+        assert g["holds"].mean() == pytest.approx(table.loc[claim, "p_holds"])

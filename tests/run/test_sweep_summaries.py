@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
+from plotly.graph_objects import Figure
 
 from factions.errors import InputError
 from factions.run.distributions import (
@@ -79,17 +79,21 @@ def test_prcc_removes_a_correlated_nuisance():
     assert np.isnan(prcc(x[:3], y[:3])).all()
 
 
-def test_figures_are_plain_matplotlib_figures():
+def test_figures_are_plotly_figures():
     ens = _ensemble(50)
     obs = pd.Series([40.0, 45.0, 50.0], index=MONTHS)
     fig = fan_chart(ens, "x.deaths", observed=obs)
-    assert isinstance(fig, Figure) and len(fig.axes) == 1
-    ax = fig.axes[0]
-    assert len(ax.collections) >= 4  # two bands per scenario
-    assert len(ax.get_legend().get_texts()) == 3
+    assert isinstance(fig, Figure)
+    bands = [tr for tr in fig.data if tr.fill == "tonexty"]
+    assert len(bands) == 4  # two bands per scenario
+    assert [tr.name for tr in fig.data if tr.showlegend is not False] == [
+        "alt (median, 50%/90%)", "hist (median, 50%/90%)", "observed"]
+    med = [tr for tr in fig.data if (tr.name or "").startswith("hist (median")][0]
+    want = ens[(ens.scenario == "hist") & (ens.metric == "x.deaths")].groupby("month")[
+        "value"].median()
+    assert list(med.y) == pytest.approx(want.to_list())
     tor = tornado_chart(sensitivity(ens), "x.deaths", scenario="hist")
-    labels = [t.get_text() for t in tor.axes[0].get_yticklabels()]
-    assert labels[-1] == "p.a"  # largest bar on top
+    assert list(tor.data[0].y)[-1] == "p.a"  # largest bar on top
     with pytest.raises(InputError, match="no monthly values"):
         fan_chart(ens, "x.other")
 

@@ -38,10 +38,30 @@ def test_required_scenarios(sc):
             "workers_unite"} <= set(sc.scenario_ids())
 
 
+def _us_troops(tl, month, region=None):
+    return tl.value("forces.us_troops", month) + tl.value("forces.us_surge", month)
+
+
 def test_surge_raises_troops_in_2007_10(sc):
-    hist = sc.timeline("historical").value("forces.us_troops", "2007-10")
-    base = sc.timeline("no_surge").value("forces.us_troops", "2007-10")
+    hist = _us_troops(sc.timeline("historical"), "2007-10")
+    base = _us_troops(sc.timeline("no_surge"), "2007-10")
     assert hist - base >= 25000 and hist >= 160000
+    assert sc.timeline("no_surge").value("forces.us_surge", "2007-10") == 0
+
+
+def test_surge_brigades_went_to_baghdad(sc):
+    # the surge's troops (force us_surge) are mostly in Baghdad; without the surge the base
+    # force keeps its pre-surge distribution (regions' parts add up to the national force)
+    regions = [r.id for r in sc.regions]
+    for sid in ("historical", "no_surge"):
+        parts = {r: _us_troops(sc.timeline(sid, region=r), "2007-10") for r in regions}
+        assert sum(parts.values()) == pytest.approx(_us_troops(sc.timeline(sid), "2007-10"))
+        if sid == "historical":
+            hist = parts
+    added = {r: hist[r] - parts[r] for r in regions}
+    assert max(added, key=added.get) == "baghdad"
+    assert added["baghdad"] / sum(added.values()) == pytest.approx(0.65)
+    assert added["kurdistan"] == 0
 
 
 def test_awakening_flips_sunni_militias(sc):

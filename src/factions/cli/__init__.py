@@ -2,6 +2,10 @@
 
 Every user mistake (bad path, bad file, bad option) ends in one line per problem on
 stderr and exit code 2; ``--json`` prints the command's result as JSON on stdout.
+
+``factions --version`` answers before anything is imported; everything else loads the
+typer application in :mod:`factions.cli.main`, whose command modules import the engines
+and the pipeline only inside the commands that use them.
 """
 
 from __future__ import annotations
@@ -10,57 +14,26 @@ __all__ = ["app", "main", "entry"]
 
 import sys
 
-import click
-import typer
-
-from factions.cli import engines as _engines  # noqa: F401  (registers the engine commands)
-from factions.cli import ensembles as _ensembles  # noqa: F401  (sweep, calibrate)
-from factions.cli import serve as _serve  # noqa: F401  (serve)
-from factions.cli.app import app, err
-from factions.errors import FactionsError
-
-try:  # typer ≥ 0.25 vendors click as typer._click; catch both families
-    from typer._click import exceptions as _tclick
-except ImportError:  # pragma: no cover
-    _tclick = click.exceptions
-
-_USAGE = (click.UsageError, _tclick.UsageError)
-_NOARGS = tuple({getattr(click.exceptions, "NoArgsIsHelpError", _tclick.NoArgsIsHelpError),
-                 _tclick.NoArgsIsHelpError})
-_ABORT = (click.exceptions.Abort, typer.Abort)
-_CLICKERR = (click.ClickException, _tclick.ClickException)
-
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI, turning user errors into one-line messages and exit 2."""
-    command = typer.main.get_command(app)
-    try:
-        rv = command.main(args=argv, prog_name="factions", standalone_mode=False)
-    except FactionsError as exc:
-        for line in exc.lines():
-            err.print(f"error: {line}", markup=False, highlight=False, soft_wrap=True)
-        return exc.exit_code
-    except _NOARGS as exc:
-        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
-        return 0
-    except _USAGE as exc:
-        err.print(f"error: {exc.format_message()}", markup=False, highlight=False, soft_wrap=True)
-        return 2
-    except _CLICKERR as exc:
-        err.print(f"error: {exc.format_message()}", markup=False, highlight=False, soft_wrap=True)
-        return exc.exit_code or 1
-    except _ABORT:
-        err.print("aborted", markup=False)
-        return 1
-    except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
-        return 130
-    return rv if isinstance(rv, int) else 0
+    """Run the CLI, turning user errors into one-line messages and exit 2."""
+    from factions.cli.main import main as _main
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    return _main(argv)
 
 
 def entry() -> None:  # console script
+    if sys.argv[1:] == ["--version"]:
+        from factions import __version__
+
+        print(f"factions {__version__}")
+        sys.exit(0)
     sys.exit(main())
+
+
+def __getattr__(name: str):
+    if name == "app":
+        from factions.cli.main import app
+
+        return app
+    raise AttributeError(name)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from factions.cli.app import (
@@ -48,10 +47,10 @@ def _engine_options(engine: str, items: list[str] | None, **given) -> dict:
     return opts
 
 
-def console_views(engine: str, res) -> list[tuple[str, pd.DataFrame]]:
+def console_views(engine: str, res) -> list[tuple[str, object]]:
     """Narrow tables for an 80-column console; the report and ``--json`` have everything."""
     t = res.tables()
-    views: list[tuple[str, pd.DataFrame]] = []
+    views: list[tuple[str, object]] = []
     if engine == "align":
         month = getattr(res, "month", None) or t["blocs"]["month"].max()
         b = t["blocs"][t["blocs"]["month"] == month]

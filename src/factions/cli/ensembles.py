@@ -85,7 +85,11 @@ def calibrate(file: FileArg = None, vary: VaryOpt = None,
               window: Annotated[tuple[str, str] | None, typer.Option(
                   help="first and last month compared (default: the whole period)")] = None,
               distance: Annotated[str | None, typer.Option(
-                  help="shape (profile, level fitted; default), log_rmse, rmse, …")] = None,
+                  help="shape (profile, level fitted; default), scaled_log, log_rmse, rmse, …")
+              ] = None,
+              fit_until: Annotated[str | None, typer.Option(
+                  help="last month fitted; later ones are held out and scored (default: "
+                       "the calibration section's fit_until)")] = None,
               workers: WorkersOpt = None, scheduler: SchedulerOpt = None,
               out_dir: Annotated[Path, typer.Option("--out", "-o")] = Path("calibration"),
               seed: Annotated[int | None, typer.Option()] = None, option: OptionOpt = None,
@@ -114,8 +118,12 @@ def calibrate(file: FileArg = None, vary: VaryOpt = None,
     prior = parse_varies(vary or [f"{k}={v}" for k, v in spec.prior.items()])
     metric = pick(metric, "metric", "ground.deaths")
     scenario = pick(scenario, "scenario", None) or sc.history_id()
+    observations = list(spec.observations) if (spec is not None and observation is None
+                                                and metric == spec.metric) else []
     observation = pick(observation, "observation", None)
-    if observation is None:
+    if observations:
+        observation = None
+    elif observation is None:
         found = [o for o in sc.observations_of(metric) if o.region is None]
         if not found:
             raise InputError(f"no observation declares `compares: {metric}`; give --observation")
@@ -127,27 +135,56 @@ def calibrate(file: FileArg = None, vary: VaryOpt = None,
     generations = pick(generations, "generations", 3)
     opts = _parse_options(option) if option else (
         {k: dict(v) for k, v in spec.options.items()} if spec is not None else {})
-    settings = {"observation": observation, "scenario_id": scenario, "window": window,
-                "distance": distance, "method": method, "accept": accept, "seed": seed}
+    fit_until = pick(fit_until, "fit_until", None)
+    if fit_until is not None:
+        from factions.scenario.months import parse_month
+
+        fit_until = parse_month(fit_until)
+    settings = {"observation": observation or ", ".join(observations),
+                "observations": observations, "scenario_id": scenario, "window": window,
+                "fit_until": fit_until, "distance": distance, "method": method,
+                "accept": accept, "seed": seed, "runs_per_generation": runs,
+                "generations": generations if method == "smc" else 1}
     kwargs = dict(observation=observation, metric=metric, scenario_id=scenario, runs=runs,
                   accept=accept, distance=distance, window=window, seed=seed,
-                  out_dir=out_dir / "runs", options=opts, **_cluster(workers, scheduler))
+                  out_dir=out_dir / "runs", options=opts, observations=observations or None,
+                  fit_until=fit_until, **_cluster(workers, scheduler))
+    import time
+
+    started = time.perf_counter()
     with SweepProgressBar() as bar:
         if method == "rejection":
             abc = abc_rejection(sc, prior, progress=bar, **kwargs)
         else:
             abc = abc_smc(sc, prior, generations=generations, progress=bar, **kwargs)
+    import time
+
+    settings["seconds"] = round(time.perf_counter() - started, 1)
     save_posterior(abc, out_dir, sc, opts, settings)
     for name, fig in abc.figures().items():
         fig.savefig(out_dir / f"{name}.png", dpi=96)
+    if fit_until is not None:
+        from factions.run.validate import validate_calibration
+
+        table, fig = validate_calibration(sc, abc, fit_until, window[1])
+        table.to_csv(out_dir / "validation.csv", index=False)
+        fig.savefig(out_dir / "validation.png", dpi=96)
     if as_json:
         _print_json({"out": str(out_dir), "spearman": abc.spearman, "epsilon": abc.epsilon,
-                     "posterior": abc.posterior.to_dict(orient="records")})
+                     "posterior": abc.posterior.to_dict(orient="records"),
+                     "seconds": settings["seconds"],
+                     "validation": [] if fit_until is None else table.to_dict(orient="records")})
         return
     cols = [c for c in ("parameter", "prior", "prior_median", "post_median", "post_low",
                         "post_high") if c in abc.posterior]
     out.print(_table("Posterior", abc.posterior[cols]))
-    out.print(f"Hindcast of {metric} against {observation}: Spearman {abc.spearman:.3f} "
+    if fit_until is not None:
+        out.print(_table(f"Held out after {fit_until}: CRPS and MAE against naive baselines "
+                         "(skill = 1 - CRPS / CRPS of no change)",
+                         table[["engine", "series", "method", "crps", "mae", "skill_crps"]]
+                         .round(3), max_rows=200))
+    out.print(f"Hindcast of {abc.metric} against {settings['observation']}: "
+              f"Spearman {abc.spearman:.3f} "
               f"(p = {abc.spearman_p:.2g}); tolerance {abc.epsilon:.4g}")
     out.print(f"Wrote {out_dir}/posterior.csv, calibration.json, hindcast.png, posterior.png; "
               f"use it with `factions run --posterior {out_dir}`")

@@ -34,6 +34,8 @@ registered with :func:`factions.engines.register` as an :class:`Engine` that dec
 * ``reads`` — the prefixes of the scenario parameters its result depends on
   (``("relations.", "actors.")``; ``None``: all), so that a draw that changes only other
   inputs reuses its result, and the verdicts can trace what a metric reads;
+* ``uses_history`` — whether a result on any named scenario also depends on the scenario
+  of what happened (an engine that fits to data under it), for the result cache;
 * ``null(scenario, scenario_id, options)`` — the engine's metrics with its *mechanism
   neutralised*: what the inputs alone say, without the model (see ``docs/claims.md``);
   a claim whose verdict the null model reproduces is graded *encoded*.
@@ -44,9 +46,18 @@ The run function must
 * draw every random number from ``numpy.random.default_rng(seed)`` (or generators spawned
   from it), so that a seeded run is bit-for-bit reproducible;
 * return an :class:`EngineResult` whose tables are tidy pandas frames, whose figures are
-  renderings of those tables, and whose ``metrics()`` frame feeds the claims table; a
-  result that is degenerate (no violence in any month, nobody displaced) says so in
-  ``degenerate``, and the report and the claims that use it flag it.
+  :class:`plotly.graph_objects.Figure` objects drawn from the result's own data (its
+  tables and fields, nothing else: the report reuses the figures of a result whose data
+  equal an earlier scenario's), and whose ``metrics()`` frame feeds the claims table; a
+  result that is
+  degenerate (no violence in any month, nobody displaced) says so in ``degenerate``, and
+  the report and the claims that use it flag it.
+
+Figures are drawn for the interactive HTML report (:mod:`factions.report`): one card per
+figure name with a scenario selector, rendered from the figure's JSON with one embedded
+copy of plotly.js. Keep them small and quick to build: plain lists and dicts
+(``factions.report.charts.new_plot``), no template (the report applies one), few traces,
+data rounded where the picture does not need more digits.
 
 Metrics are named ``<engine>.<metric>`` by the pipeline; an engine reports bare names
 (``deaths``, ``frustration``) with a month (``YYYY-MM``) or ``None`` for scalars.
@@ -66,7 +77,7 @@ from factions.engines.needs import Need
 from factions.engines.options import Option, check_options, describe_options
 
 if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
+    from plotly.graph_objects import Figure
 
 METRIC_COLUMNS = ["metric", "month", "value"]
 
@@ -97,7 +108,7 @@ class EngineResult:
         return {}
 
     def figures(self) -> dict[str, Figure]:
-        """Named matplotlib figures drawn from the tables (embedded in the HTML report)."""
+        """Named plotly figures drawn from the tables (interactive in the HTML report)."""
         return {}
 
     def metrics(self) -> pd.DataFrame:
@@ -128,10 +139,18 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 @dataclass(frozen=True)
 class Observable:
     """A quantity an observation may measure: ``help`` and, for per-location quantities,
-    the location kinds its ``location`` must have (``None``: no location)."""
+    the location kinds its ``location`` must have (``None``: no location).
+
+    ``regional``: the metric (a template with ``{region}``) the engine reports for one
+    region's part of the quantity, for observations with ``region:`` (``None``: the
+    quantity has no regional form); ``per_100k``: the engine reports the quantity per
+    100,000 residents (so a region's metric times its residents / 100,000 is comparable
+    with a count, up to one scale factor for the whole country)."""
 
     help: str
     location_kinds: tuple[str, ...] | None = None
+    regional: str | None = None
+    per_100k: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,6 +177,7 @@ class Engine:
     null_relative: bool = False
     provide: Callable[..., Mapping[str, Any]] | None = None
     checks: Callable[[Any], list] | None = None
+    uses_history: bool = False
     order: int = 50
     stochastic: bool = False
     stochastic_when: Callable[[Mapping], bool] | None = None

@@ -1,7 +1,11 @@
-"""Cross-scenario figures: every metric a claim tests, one line (or bar) per scenario.
+"""Cross-scenario figures: every metric a claim tests, one figure, a line (or bar) per
+scenario (plotly).
 
 With several replicas the lines are means over replicas and the shaded bands their 5–95 %
 range (a fan chart); scalar metrics are bars with the range over replicas as error bars.
+Scenarios that no claim on the metric names start hidden (a click on the legend shows
+them); the first scenario is always shown. The observation that declares it measures the
+metric (``compares:``) is drawn dotted black on a second axis.
 """
 
 from __future__ import annotations
@@ -9,8 +13,9 @@ from __future__ import annotations
 __all__ = ["compare_figures", "claim_metrics"]
 
 import numpy as np
+import plotly.graph_objects as go
 
-from factions.report.plots import month_axis, new_figure
+from factions.report.charts import colour, new_plot, rgba
 
 
 def claim_metrics(scenario) -> list[str]:
@@ -20,6 +25,14 @@ def claim_metrics(scenario) -> list[str]:
         if c.test is not None and c.test.metric and c.test.metric not in seen:
             seen.append(c.test.metric)
     return seen
+
+
+def _claimed_scenarios(scenario, metric: str) -> set[str]:
+    out = set()
+    for c in scenario.claims:
+        if c.test is not None and c.test.metric == metric:
+            out |= {s.scenario for s in (c.test.lhs, c.test.rhs) if s.scenario is not None}
+    return out
 
 
 #: engine metric -> the quantity observations declare for it (``compares:``), and whether
@@ -45,60 +58,76 @@ def _observation_for(scenario, metric: str):
     return None
 
 
-def compare_figures(run, max_scenarios: int = 12) -> dict:
-    """One figure per claimed metric (monthly: lines over time; scalar: bars by scenario)."""
+def _monthly(sel, ids: list[str], first: str, shown: set[str], months) -> list[dict]:
+    grouped = sel.dropna(subset=["month"]).groupby(["scenario", "month"])["value"]
+    mean = grouped.mean().unstack("scenario")
+    fan = sel["seed"].nunique() > 1 if "seed" in sel else False
+    if fan:
+        low = grouped.quantile(0.05).unstack("scenario")
+        high = grouped.quantile(0.95).unstack("scenario")
+    known = set(months)
+    data = []
+    for k, sid in enumerate(ids):
+        if sid not in mean:
+            continue
+        col = mean[sid].dropna()
+        col = col[[m in known for m in col.index]]
+        x = [str(m) for m in col.index]
+        c = colour(k)
+        common = {"type": "scatter", "mode": "lines", "x": x, "legendgroup": sid,
+                  "visible": True if (sid == first or sid in shown) else "legendonly"}
+        if fan:
+            data.append({**common, "y": high[sid].reindex(col.index).astype(float).to_list(),
+                         "line": {"width": 0}, "showlegend": False, "hoverinfo": "skip"})
+            data.append({**common, "y": low[sid].reindex(col.index).astype(float).to_list(),
+                         "line": {"width": 0}, "fill": "tonexty", "fillcolor": rgba(c, 0.13),
+                         "showlegend": False, "hoverinfo": "skip"})
+        data.append({**common, "y": col.astype(float).to_list(), "name": sid,
+                     "line": {"color": c, "width": 2.4 if sid == first else 1.3}})
+    return data
+
+
+def compare_figures(run, max_scenarios: int = 12) -> dict[str, go.Figure]:
+    """One plotly figure per claimed metric (monthly: lines over time; scalar: bars by
+    scenario), keyed by metric."""
     m = run.metrics
     if m is None or m.empty:
         return {}
     figs = {}
     months = run.scenario.months()
-    for metric in claim_metrics(run.scenario):
-        sel = m[m["metric"] == metric]
-        if sel.empty:
-            continue
-        ids = [s for s in run.scenario_ids if s in set(sel["scenario"])][:max_scenarios]
-        monthly = sel["month"].notna().any()
-        fig = new_figure(9, 3.6)
-        ax = fig.add_subplot()
-        if monthly:
-            grouped = sel.dropna(subset=["month"]).groupby(["scenario", "month"])["value"]
-            mean = grouped.mean().unstack("scenario")
-            fan = sel["seed"].nunique() > 1 if "seed" in sel else False
-            if fan:  # a fan chart: the 90 % band over replicas around the mean
-                low = grouped.quantile(0.05).unstack("scenario")
-                high = grouped.quantile(0.95).unstack("scenario")
-            x_of = {mo: i for i, mo in enumerate(months)}
-            for sid in ids:
-                if sid in mean:
-                    col = mean[sid].dropna()
-                    keep = [mo in x_of for mo in col.index]
-                    xs = [x_of[mo] for mo in col.index if mo in x_of]
-                    line, = ax.plot(xs, col[keep].to_numpy(), label=sid,
-                                    lw=2.2 if sid == run.scenario_ids[0] else 1.1)
-                    if fan:
-                        ax.fill_between(xs, low[sid].reindex(col.index)[keep].to_numpy(),
-                                        high[sid].reindex(col.index)[keep].to_numpy(),
-                                        color=line.get_color(), alpha=0.12, lw=0)
+    first = run.scenario_ids[0]
+    wanted = claim_metrics(run.scenario)
+    groups = dict(tuple(m[m["metric"].isin(wanted)].groupby("metric", sort=False)))
+    for metric in (w for w in wanted if w in groups):
+        sel = groups[metric]
+        present = set(sel["scenario"].unique())
+        ids = [s for s in run.scenario_ids if s in present][:max_scenarios]
+        shown = _claimed_scenarios(run.scenario, metric)
+        layout: dict = {"hovermode": "x unified",
+                        "legend": {"font": {"size": 10}, "orientation": "h", "y": -0.12}}
+        if sel["month"].notna().any():
+            data = _monthly(sel, ids, first, shown, months)
             obs = _observation_for(run.scenario, metric)
-            if obs is not None:
-                pts = [(x_of[mo], v) for mo, v in sorted(obs.series.items()) if mo in x_of]
-                if pts:
-                    xs, ys = zip(*pts, strict=True)
-                    ax2 = ax.twinx()
-                    ax2.plot(xs, ys, color="black", ls=":", lw=1.2, label=f"observed {obs.id}")
-                    ax2.set_ylabel(obs.unit, fontsize=8)
-                    ax2.legend(fontsize=7, loc="upper right")
-            month_axis(ax, months)
-            ax.legend(fontsize=7, ncol=3, loc="upper left")
+            pts = [] if obs is None else sorted(
+                (mo, float(v)) for mo, v in obs.series.items() if mo in set(months))
+            if pts:
+                data.append({"type": "scatter", "mode": "lines+markers", "yaxis": "y2",
+                             "x": [p[0] for p in pts], "y": [p[1] for p in pts],
+                             "name": f"observed {obs.id}", "marker": {"size": 4},
+                             "line": {"color": "#000", "dash": "dot", "width": 1.2}})
+                layout["yaxis2"] = {"overlaying": "y", "side": "right", "showgrid": False,
+                                    "title": {"text": str(obs.unit)}}
         else:
             vals = sel.groupby("scenario")["value"].agg(["mean", "min", "max"]).reindex(ids)
-            x = np.arange(len(ids))
-            err = np.vstack([vals["mean"] - vals["min"], vals["max"] - vals["mean"]])
-            ax.bar(x, vals["mean"].to_numpy(), yerr=np.clip(np.nan_to_num(err), 0, None), color="tab:blue", alpha=.7)
-            ax.set_xticks(x)
-            ax.set_xticklabels(ids, rotation=30, ha="right", fontsize=8)
-        ax.set_title(metric)
+            hi = np.clip(np.nan_to_num((vals["max"] - vals["mean"]).to_numpy(float)), 0, None)
+            lo = np.clip(np.nan_to_num((vals["mean"] - vals["min"]).to_numpy(float)), 0, None)
+            data = [{"type": "bar", "x": ids, "y": vals["mean"].astype(float).to_list(),
+                     "showlegend": False,
+                     "marker": {"color": [colour(0) if s in shown or s == first else "#9bb"
+                                          for s in ids]},
+                     "error_y": {"type": "data", "array": hi.tolist(), "arrayminus": lo.tolist(),
+                                 "visible": bool(hi.any() or lo.any())}}]
+            layout["hovermode"] = "closest"
+        fig = new_plot(metric, 420, data, **layout)
         figs[metric] = fig
     return figs
-
-

@@ -1,10 +1,15 @@
-"""Small plotting helpers shared by engines and the report (matplotlib, no pyplot state)."""
+"""Matplotlib helpers for the outputs that are PNG files (no pyplot global state).
+
+The HTML report draws plotly figures (:mod:`factions.report.charts`); matplotlib stays
+for the files that tools write as PNG images: the calibration's ``hindcast.png`` and
+``posterior.png`` (:meth:`factions.run.calibrate.ABCResult.figures`) and the bare ground
+model's ``series.png`` and ``grid.png``.
+"""
 
 from __future__ import annotations
 
 __all__ = ["new_figure", "figure_png", "month_axis"]
 
-import base64
 import io
 
 import matplotlib
@@ -20,13 +25,10 @@ def new_figure(width: float = 8.0, height: float = 4.0) -> Figure:
 
 
 def figure_png(fig: Figure, dpi: int = 96) -> bytes:
+    """The figure as PNG bytes."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
-
-
-def figure_data_uri(fig: Figure, dpi: int = 96) -> str:
-    return "data:image/png;base64," + base64.b64encode(figure_png(fig, dpi)).decode("ascii")
 
 
 def month_axis(ax, months: list[str], every: int = 6) -> None:

@@ -27,14 +27,14 @@ from factions.run.calibrate import (
     _check,
     _hindcast,
     _keep_best,
-    _observed,
     _posterior_table,
-    _scale,
     _score,
     abc_rejection,
+    resolve_targets,
 )
 from factions.run.distributions import Distribution, Normal, Uniform
 from factions.run.sweep import sweep
+from factions.run.targets import fit_window
 from factions.scenario import Scenario
 
 
@@ -77,7 +77,8 @@ def abc_smc(scenario: Scenario, prior: Mapping[str, Distribution],
             generations: int = 3, distance: str = "log_rmse",
             window: tuple[str, str] | None = None, seed: int = 0,
             out_dir: str | Path = "calibration", options: Mapping[str, Mapping] | None = None,
-            observation_scale: float | str = 1.0, **sweep_kwargs) -> ABCResult:
+            observation_scale: float | str = 1.0, observations=None,
+            fit_until: str | None = None, **sweep_kwargs) -> ABCResult:
     """ABC-SMC with an adaptive (quantile) tolerance; ``runs`` simulations per generation.
 
     Parameters
@@ -90,7 +91,8 @@ def abc_smc(scenario: Scenario, prior: Mapping[str, Distribution],
     generations
         Number of generations, the rejection step included (≥ 1).
     Other parameters
-        As :func:`factions.run.calibrate.abc_rejection`; generation ``g`` sweeps into
+        As :func:`factions.run.calibrate.abc_rejection` (``observations`` and
+        ``fit_until`` too); generation ``g`` sweeps into
         ``out_dir/gen-g`` with seeds from ``seed + g * 1_000_003``.
 
     Returns
@@ -118,11 +120,17 @@ def abc_smc(scenario: Scenario, prior: Mapping[str, Distribution],
         raise InputError(f"generations must be a whole number ≥ 1, got {generations}")
     if not 0 < accept < 1:
         raise InputError(f"accept must be in (0, 1) for ABC-SMC, got {accept}")
+    kept = int(np.floor(accept * runs + 1e-9))
+    if generations > 1 and kept <= len(prior):
+        raise InputError(f"ABC-SMC keeps {kept} particles per generation (accept x runs) for "
+                         f"{len(prior)} parameters: keep more than there are parameters, or "
+                         "the perturbation kernel's covariance is singular")
     out = Path(out_dir)
     scenario_id = scenario_id or scenario.history_id()
     kw = dict(observation=observation, metric=metric, scenario_id=scenario_id,
               distance=distance, window=window, options=options,
-              observation_scale=observation_scale)
+              observation_scale=observation_scale, observations=observations,
+              fit_until=fit_until)
     first = abc_rejection(scenario, prior, runs=runs, accept=accept, seed=seed,
                           out_dir=out / "gen-0", **kw, **sweep_kwargs)
     names = list(prior)
@@ -132,19 +140,20 @@ def abc_smc(scenario: Scenario, prior: Mapping[str, Distribution],
     history = [{"generation": 0, "runs": len(first.runs), "epsilon": first.epsilon,
                 "ess": _ess(weights)}]
     result = first
-    observed = _observed(scenario, observation, metric) * _scale(scenario, observation_scale)
+    targets = resolve_targets(scenario, observation, metric, observation_scale, observations)
+    fit = fit_window(window, fit_until)
     n_keep = max(1, int(np.floor(accept * runs + 1e-9)))
-    engine = metric.split(".", 1)[0]
+    engines = list(dict.fromkeys(t.metric.split(".", 1)[0] for t in targets))
     for g in range(1, int(generations)):
         rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, g, 0xABC])
         cov = 2.0 * np.atleast_2d(np.cov(particles.T, aweights=weights, ddof=0))
         cov += np.eye(len(names)) * 1e-12
         proposals = _propose(rng, particles, weights, cov, runs, prior)
         draws = pd.DataFrame(proposals, columns=names)
-        res = sweep(scenario, [scenario_id], [engine], runs=runs, draws=draws,
+        res = sweep(scenario, [scenario_id], engines, runs=runs, draws=draws,
                     seed=seed + g * 1_000_003, out_dir=out / f"gen-{g}", options=options,
                     **sweep_kwargs)
-        table, series = _score(res, metric, names, observed, distance, window)
+        table, series = _score(res, targets, names, distance, fit)
         table = _keep_best(table, n_keep)
         kept = table[table["accepted"]]
         theta = kept[names].to_numpy(float)
@@ -159,8 +168,10 @@ def abc_smc(scenario: Scenario, prior: Mapping[str, Distribution],
         history.append({"generation": g, "runs": len(table), "epsilon": eps,
                         "ess": _ess(weights)})
         posterior = _posterior_table(prior, first.runs, kept, weights)
-        hind, rho, pval = _hindcast(series, kept["run"], weights, observed, window, distance)
-        result = ABCResult(dict(prior), metric, observed, table, posterior, hind, rho, pval,
-                           eps, res)
+        hind, hinds, members, rho, pval = _hindcast(series, kept["run"], weights, targets,
+                                                    window, fit, distance)
+        result = ABCResult(dict(prior), first.metric, targets[0].observed, table, posterior,
+                           hind, rho, pval, eps, res, targets=targets, hindcasts=hinds,
+                           fit_until=fit_until, members=members)
     result.generations = pd.DataFrame.from_records(history)
     return result

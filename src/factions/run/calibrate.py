@@ -19,10 +19,11 @@ carry the calibration uncertainty.
 
 from __future__ import annotations
 
-__all__ = ["DISTANCES", "series_distance", "ABCResult", "abc_rejection", "posterior_sweep"]
+__all__ = ["DISTANCES", "series_distance", "ABCResult", "abc_rejection", "posterior_sweep",
+           "resolve_targets"]
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,15 @@ from scipy import stats
 
 from factions.errors import InputError
 from factions.run.distributions import Distribution
+from factions.run.hindcast import hindcast_of as _hindcast
+from factions.run.hindcast import weighted_quantile
 from factions.run.sweep import SweepResult, sweep
+from factions.run.targets import (
+    Target,
+    calibration_targets,
+    fit_window,
+    stacked_distance,
+)
 from factions.scenario import Scenario
 
 
@@ -61,9 +70,24 @@ def _shape(s, o):
     return _rmse(s / ms, o / mo)
 
 
+def _scaled_log(s, o):
+    ts, to = float(np.sum(s)), float(np.sum(o))
+    if ts <= 0 or to <= 0:
+        return float("inf")
+    return _log_rmse(s * (to / ts), o)
+
+
+def _scaled_sqrt(s, o):
+    ts, to = float(np.sum(s)), float(np.sum(o))
+    if ts <= 0 or to <= 0:
+        return float("inf")
+    o = np.clip(o, 0, None)
+    return _rmse(np.sqrt(np.clip(s, 0, None) * (to / ts)), np.sqrt(o)) / np.sqrt(np.mean(o))
+
+
 #: distance name -> function of (simulated, observed) aligned arrays
 DISTANCES = {"rmse": _rmse, "log_rmse": _log_rmse, "nrmse": _nrmse, "rank": _rank,
-             "shape": _shape}
+             "shape": _shape, "scaled_log": _scaled_log, "scaled_sqrt": _scaled_sqrt}
 
 
 def series_distance(simulated: pd.Series, observed: pd.Series, kind: str = "log_rmse",
@@ -80,8 +104,17 @@ def series_distance(simulated: pd.Series, observed: pd.Series, kind: str = "log_
         ``rmse``, ``nrmse`` (RMSE over the mean absolute observation), ``rank``
         (``1 - Spearman`` correlation) or ``shape`` (RMSE between the two series each
         divided by its mean over the compared months: the time profile, whatever the
-        level; infinite when the simulated series is all zero). Use ``shape`` when the
-        model's unit is not the data's (a stylised lattice against a country's deaths).
+        level; infinite when the simulated series is all zero) or ``scaled_log``
+        (``log_rmse`` after multiplying the simulated series by the one factor that makes
+        its total the observed total: the level is fitted, relative errors count). Use
+        ``shape`` or ``scaled_log`` when the model's unit is not the data's (a stylised
+        lattice against a country's deaths); ``scaled_sqrt`` is the same with square roots
+        (the variance-stabilising transform of counts, Anscombe 1948) instead of logs,
+        divided by the root of the observed mean: a month without deaths on a small
+        lattice costs the root of the observed value, not the whole log-scale distance to
+        it; with several series at once
+        (:mod:`factions.run.targets`) the months of all are stacked, so one factor serves
+        them all and their levels are compared too.
     window
         First and last month to compare (inclusive).
 
@@ -126,6 +159,19 @@ class ABCResult:
     generations
         ABC-SMC only: per generation ``generation, runs, epsilon, ess`` (effective sample
         size of the weights).
+    targets
+        The observed series fitted (:class:`~factions.run.targets.Target`); one unless
+        several observations were fitted jointly.
+    hindcasts
+        Per target (and ``total``, their sum, when there are several) and month: ``target,
+        month, observed, median, low, high, fitted`` (``fitted``: the month was used by
+        the fit; the others, after ``fit_until``, are held out).
+    members
+        The accepted runs themselves, as shown in the hindcast: ``target, month, run,
+        value, weight`` (the forecast distribution that :mod:`factions.run.validate`
+        scores on held-out months).
+    fit_until
+        Last month fitted (``None``: every month of the window).
     """
 
     prior: dict[str, Distribution]
@@ -139,6 +185,10 @@ class ABCResult:
     epsilon: float
     sweep: SweepResult
     generations: pd.DataFrame | None = None
+    targets: list = field(default_factory=list)
+    hindcasts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fit_until: str | None = None
+    members: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def posterior_draws(self, n: int | None = None, seed: int = 0) -> pd.DataFrame:
         """Parameter sets from the posterior (one column per parameter), for
@@ -157,17 +207,28 @@ class ABCResult:
         """``hindcast``: accepted runs against the data; ``posterior``: prior vs posterior."""
         from factions.report.plots import month_axis, new_figure
 
-        h = self.hindcast
-        fig = new_figure(9, 3.8)
-        ax = fig.add_subplot()
-        x = np.arange(len(h))
-        ax.fill_between(x, h["low"], h["high"], color="C0", alpha=0.25, lw=0,
-                        label="accepted runs, 90 %")
-        ax.plot(x, h["median"], color="C0", label="accepted runs, median")
-        ax.plot(x, h["observed"], "ko", ms=3, label="observed")
-        ax.set_title(f"Hindcast of {self.metric} (Spearman {self.spearman:.2f})")
-        ax.legend(fontsize=8)
-        month_axis(ax, list(h["month"]), every=max(1, len(h) // 8))
+        panels = ([("", self.hindcast)] if self.hindcasts.empty else
+                  list(self.hindcasts.groupby("target", sort=False)))
+        cols = 1 if len(panels) == 1 else 3
+        rows = (len(panels) + cols - 1) // cols
+        fig = new_figure(9 if cols == 1 else 11, 3.8 if cols == 1 else 2.8 * rows)
+        for i, (name, h) in enumerate(panels):
+            ax = fig.add_subplot(rows, cols, i + 1)
+            x = np.arange(len(h))
+            ax.fill_between(x, h["low"], h["high"], color="C0", alpha=0.25, lw=0,
+                            label="accepted runs, 90 %")
+            ax.plot(x, h["median"], color="C0", label="accepted runs, median")
+            ax.plot(x, h["observed"], "ko", ms=3, label="observed")
+            if self.fit_until is not None and (h["month"] > self.fit_until).any():
+                ax.axvline(int((h["month"] <= self.fit_until).sum()) - 0.5, color="C3", lw=1,
+                           ls="--", label=f"fitted up to {self.fit_until}")
+            title = (f"Hindcast of {self.metric} (Spearman {self.spearman:.2f})" if not name
+                     else f"{name}" + (f" (Spearman {self.spearman:.2f}, fitted months)"
+                                       if name == "total" else ""))
+            ax.set_title(title, fontsize=9 if name else 10)
+            if i == 0:
+                ax.legend(fontsize=7)
+            month_axis(ax, list(h["month"]), every=max(1, len(h) // 8))
         post = new_figure(3.2 * len(self.prior), 3)
         for i, name in enumerate(self.prior):
             a = post.add_subplot(1, len(self.prior), i + 1)
@@ -213,17 +274,6 @@ def _scale(scenario: Scenario, scale) -> float:
     return float(scale)
 
 
-def weighted_quantile(values, q, weights=None) -> float:
-    """Quantile ``q`` of ``values`` under normalised ``weights`` (interpolated on the
-    weighted empirical CDF at mid-points; equal weights give NumPy's ``hazen`` rule)."""
-    v = np.asarray(values, float)
-    w = np.ones_like(v) if weights is None else np.asarray(weights, float)
-    order = np.argsort(v, kind="stable")
-    v, w = v[order], w[order]
-    cdf = (np.cumsum(w) - 0.5 * w) / w.sum()
-    return float(np.interp(q, cdf, v))
-
-
 def _quantiles(v, w=None) -> dict:
     v = np.asarray(v, float)
     w = np.ones_like(v) if w is None else np.asarray(w, float)
@@ -243,20 +293,28 @@ def _check(prior: Mapping[str, Distribution], distance: str) -> None:
         raise InputError(f"unknown distance {distance!r}; use one of {', '.join(DISTANCES)}")
 
 
-def _score(res: SweepResult, metric: str, names, observed: pd.Series, distance: str,
+def _score(res: SweepResult, targets: list[Target], names, distance: str,
            window) -> tuple[pd.DataFrame, dict]:
-    """Per run: seed, parameter values and distance; and each run's simulated series."""
+    """Per run: seed, parameter values and distance; and each run's simulated series
+    ``{run: {metric: Series}}`` (every month, held-out ones too)."""
     ens = res.ensemble()
-    ens = ens[(ens["metric"] == metric) & ens["month"].notna()]
+    metrics = {t.metric for t in targets}
+    ens = ens[ens["metric"].isin(metrics) & ens["month"].notna()]
     if ens.empty:
-        raise InputError(f"the sweep produced no monthly values of {metric!r}")
+        raise InputError("the sweep produced no monthly values of "
+                         + ", ".join(repr(m) for m in sorted(metrics)))
     rows, series = [], {}
     for run, g in ens.groupby("run", sort=True):
-        sim = pd.Series(g["value"].to_numpy(float), index=g["month"].to_numpy())
-        series[run] = sim
+        sims = {m: pd.Series(x["value"].to_numpy(float), index=x["month"].to_numpy())
+                for m, x in g.groupby("metric", sort=False)}
+        series[run] = sims
+        if len(targets) == 1 and targets[0].to_counts == 1.0:
+            t = targets[0]
+            d = series_distance(sims[t.metric], t.observed, distance, window)
+        else:
+            d = stacked_distance(sims, targets, distance, window)
         rows.append({"run": run, "seed": int(g["seed"].iloc[0]),
-                     **{p: g[p].iloc[0] for p in names},
-                     "distance": series_distance(sim, observed, distance, window)})
+                     **{p: g[p].iloc[0] for p in names}, "distance": d})
     return pd.DataFrame.from_records(rows), series
 
 
@@ -282,40 +340,15 @@ def _posterior_table(prior, prior_values: pd.DataFrame, accepted: pd.DataFrame,
     return pd.DataFrame.from_records(rows)
 
 
-def _hindcast(series: dict, runs, weights, observed: pd.Series, window,
-              distance: str) -> tuple[pd.DataFrame, float, float]:
-    acc = pd.DataFrame({r: series[r] for r in runs})
-    months = acc.index.intersection(observed.index)
-    if window is not None:
-        months = months[(months >= window[0]) & (months <= window[1])]
-    months = months.sort_values()
-    acc = acc.loc[months]
-    if distance == "shape":  # compare profiles: each run brought to the data's mean level
-        level = float(observed.loc[months].mean())
-        acc = acc * (level / acc.mean(axis=0).replace(0, np.nan))
-    w = None if weights is None else np.asarray(weights, float)
-
-    def q(level):
-        return [weighted_quantile(row[~np.isnan(row)], level,
-                                  None if w is None else w[~np.isnan(row)])
-                if (~np.isnan(row)).any() else np.nan for row in acc.to_numpy(float)]
-
-    hind = pd.DataFrame({"month": months, "observed": observed.loc[months].to_numpy(float),
-                         "median": q(0.5), "low": q(0.05), "high": q(0.95)})
-    rho = pval = float("nan")
-    if len(hind) > 2 and np.nanstd(hind["median"]) > 0 and np.ptp(hind["observed"]) > 0:
-        r = stats.spearmanr(hind["median"], hind["observed"], nan_policy="omit")
-        rho, pval = float(r.statistic), float(r.pvalue)
-    return hind, rho, pval
-
-
 def abc_rejection(scenario: Scenario, prior: Mapping[str, Distribution],
                   observation: str | pd.Series | None = None, metric: str = "ground.deaths",
                   scenario_id: str | None = None, runs: int = 200, accept: float = 0.1,
                   distance: str = "log_rmse", window: tuple[str, str] | None = None,
                   seed: int = 0, out_dir: str | Path = "calibration",
                   options: Mapping[str, Mapping] | None = None,
-                  observation_scale: float | str = 1.0, **sweep_kwargs) -> ABCResult:
+                  observation_scale: float | str = 1.0,
+                  observations: Sequence[str] | None = None, fit_until: str | None = None,
+                  **sweep_kwargs) -> ABCResult:
     """ABC rejection of ``prior`` against ``observation`` through a sweep.
 
     Parameters
@@ -335,6 +368,13 @@ def abc_rejection(scenario: Scenario, prior: Mapping[str, Distribution],
         to turn counts into rates per 100,000 people of the scenario parameter ``<param>``
         (e.g. ``per_100k:<population parameter>``, since the ground engine reports deaths per
         100,000 lattice citizens while IBC counts deaths in the whole country).
+    observations
+        Several observation ids fitted jointly instead of ``observation`` (e.g. one series
+        per region), each against the metric it measures (:mod:`factions.run.targets`);
+        ``metric`` and ``observation_scale`` are then not used.
+    fit_until
+        Last month fitted: later months are simulated (the hindcast shows them) but never
+        enter a distance or the choice of the accepted runs.
     sweep_kwargs
         Passed to :func:`factions.run.sweep.sweep` (``scheduler``, ``workers``,
         ``progress``, …).
@@ -366,20 +406,35 @@ def abc_rejection(scenario: Scenario, prior: Mapping[str, Distribution],
     _check(prior, distance)
     if not 0 < accept <= 1:
         raise InputError(f"accept must be in (0, 1], got {accept}")
-    observed = _observed(scenario, observation, metric) * _scale(scenario, observation_scale)
+    targets = resolve_targets(scenario, observation, metric, observation_scale, observations)
+    fit = fit_window(window, fit_until)
     scenario_id = scenario_id or scenario.history_id()
-    engine = metric.split(".", 1)[0]
-    res = sweep(scenario, [scenario_id], [engine], runs=runs, vary=dict(prior), seed=seed,
+    engines = list(dict.fromkeys(t.metric.split(".", 1)[0] for t in targets))
+    res = sweep(scenario, [scenario_id], engines, runs=runs, vary=dict(prior), seed=seed,
                 out_dir=out_dir, options=options, **sweep_kwargs)
-    table, series = _score(res, metric, list(prior), observed, distance, window)
+    table, series = _score(res, targets, list(prior), distance, fit)
     table = _keep_best(table, max(1, int(np.floor(accept * len(table) + 1e-9))))
     table["weight"] = table["accepted"].astype(float)
     accepted = table[table["accepted"]]
     epsilon = float(accepted["distance"].max())
     posterior = _posterior_table(prior, table, accepted)
-    hind, rho, pval = _hindcast(series, accepted["run"], None, observed, window, distance)
-    return ABCResult(dict(prior), metric, observed, table, posterior, hind, rho, pval,
-                     epsilon, res)
+    hind, hinds, members, rho, pval = _hindcast(series, accepted["run"], None, targets,
+                                                window, fit, distance)
+    label = targets[0].metric if len(targets) == 1 else ", ".join(t.metric for t in targets)
+    return ABCResult(dict(prior), label, targets[0].observed, table, posterior, hind, rho,
+                     pval, epsilon, res, targets=targets, hindcasts=hinds,
+                     fit_until=fit_until, members=members)
+
+
+def resolve_targets(scenario: Scenario, observation, metric: str, observation_scale,
+                    observations: Sequence[str] | None) -> list[Target]:
+    """The targets of a calibration: several observations (their own metrics), or one
+    observation against ``metric`` (scaled by ``observation_scale``)."""
+    if observations:
+        return calibration_targets(scenario, observations)
+    observed = _observed(scenario, observation, metric) * _scale(scenario, observation_scale)
+    name = observation if isinstance(observation, str) else "observed"
+    return [Target(name, metric, observed)]
 
 
 def posterior_sweep(scenario: Scenario, abc: ABCResult, runs: int | None = None,

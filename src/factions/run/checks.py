@@ -3,9 +3,11 @@
 :mod:`factions.scenario` checks a file on its own; here, the parts that depend on the
 engines: every observation's ``compares`` names a quantity an engine declares (with a
 ``location`` of the right kind where the quantity is per location, and none otherwise);
-no two observations claim the same quantity at the same place; every claim's metric is one
-that its engine reports on this scenario; and each engine's own ``checks`` (e.g. the align
-engine's of the ``dynamics`` section: a model that exists, its options).
+no two observations claim the same quantity at the same place; an observation with a
+``region`` measures a quantity with a regional form; every claim's metric is one that its
+engine (or the decomposition, ``decompose.*``) reports on this scenario; and each engine's
+own ``checks`` (e.g. the align engine's of the ``dynamics`` section: a model that exists,
+its options).
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ def engine_problems(scenario) -> list[Problem]:
                     ("observations", i, "location"),
                     f"location {o.location!r} is of kind {kinds[o.location]}; {o.compares} "
                     f"needs {' or '.join(spec.location_kinds)}"))
+        if o.region is not None and spec.regional is None:
+            out.append(scenario.problem_at(("observations", i, "region"),
+                                           f"{o.compares} has no regional form; remove the "
+                                           "region or compare another quantity"))
         key = (o.compares, o.location, o.region)
         if key in seen:
             out.append(scenario.problem_at(
@@ -67,10 +73,33 @@ def engine_problems(scenario) -> list[Problem]:
             out.append(scenario.problem_at(("calibration", "metric"), why))
     for i, c in enumerate(scenario.claims):
         if c.test is not None and c.test.metric:
-            why = metric_declared(c.test.metric, scenario)
+            why = _metric_problem(c.test.metric, scenario)
             if why:
                 out.append(scenario.problem_at(("claims", i, "test", "metric"), why))
+    dec = scenario.decomposition
+    if dec is not None:
+        why = metric_declared(dec.metric, scenario)
+        if why:
+            out.append(scenario.problem_at(("decomposition", "metric"), why))
     for engine in available():
         if engine.checks is not None:
             out += engine.checks(scenario)
     return out
+
+
+def _metric_problem(metric: str, scenario) -> str | None:
+    """Why a claim's metric is unknown: an engine's, or the decomposition's
+    (``decompose.*``, :mod:`factions.run.decompose`)."""
+    from factions.run.decompose import ENGINE, decomposition_metrics
+
+    head, _, name = metric.partition(".")
+    if head != ENGINE:
+        return metric_declared(metric, scenario)
+    names = decomposition_metrics(scenario)
+    if not names:
+        return (f"metric {metric!r} needs a `decomposition` section (the mechanisms whose "
+                "shares it reports)")
+    if name in names:
+        return None
+    shown = ", ".join(names[:10]) + (", …" if len(names) > 10 else "")
+    return f"the decomposition reports no metric {name!r} (it reports: {shown})"

@@ -9,7 +9,8 @@ estimate is the median difference lhs − rhs.
 
 from __future__ import annotations
 
-__all__ = ["evaluate_claims", "side_value", "CLAIM_COLUMNS", "claim_sides"]
+__all__ = ["evaluate_claims", "side_value", "CLAIM_COLUMNS", "claim_sides", "split_replicas",
+           "claim_replicas", "REPLICA_COLUMNS"]
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,9 @@ from factions.scenario import Scenario, month_index
 
 CLAIM_COLUMNS = ["claim", "quote", "test", "lhs", "rhs", "difference", "p_holds", "replicas",
                  "verdict", "flag"]
+
+#: Columns of :func:`claim_replicas`.
+REPLICA_COLUMNS = ["claim", "replica", "seed", "lhs", "rhs", "margin", "holds"]
 
 _OPS = {">": np.greater, "<": np.less, ">=": np.greater_equal, "<=": np.less_equal}
 
@@ -151,3 +155,52 @@ def evaluate_claims(scenario: Scenario, replicas: list[pd.DataFrame]) -> pd.Data
     out = pd.DataFrame.from_records(rows, columns=CLAIM_COLUMNS)
     out["flag"] = out["flag"].astype(object).where(out["flag"].notna(), "")
     return out
+
+
+def split_replicas(metrics: pd.DataFrame, replicas: int | None = None) -> list[pd.DataFrame]:
+    """The per-replica metrics frames inside one long frame of every replica's metrics
+    (``RunResults.metrics``: columns ``engine, scenario, seed, metric, month, value``).
+
+    A value that occurs once (a deterministic engine run once) belongs to every replica;
+    a value that occurs ``n`` times (once per replica, as a stochastic engine per seed or
+    every engine of an ensemble run) gives its ``r``-th occurrence to replica ``r``, in
+    the frame's row order. ``replicas`` defaults to the largest number of occurrences.
+    """
+    if metrics is None or metrics.empty:
+        return [metrics]
+    keys = [c for c in ("engine", "scenario", "metric", "month") if c in metrics.columns]
+    g = metrics.groupby(keys, dropna=False, sort=False)
+    occurrence = g.cumcount().to_numpy()
+    count = g["value"].transform("size").to_numpy()
+    n = int(replicas or count.max())
+    shared = count == 1
+    return [metrics[shared | (occurrence == r)].reset_index(drop=True) for r in range(n)]
+
+
+def claim_replicas(scenario: Scenario, replicas: list[pd.DataFrame]) -> pd.DataFrame:
+    """Both sides of every tested claim in every replica (:func:`claim_sides`, as
+    :func:`evaluate_claims` computes them) as rows: one per claim and replica with
+    ``lhs``, ``rhs``, ``margin`` (lhs − rhs) and whether the comparison ``holds`` there;
+    ``seed`` is the replica's seed of its stochastic engines when the frame says (else
+    NaN).
+
+    Claims without a test, whose metric no replica has, or whose sides are missing in a
+    replica have no row for it; a claim on observations alone has one row (replica 0).
+    The share of ``holds`` per claim is the claims table's ``p_holds``.
+    """
+    tests = {c.id: c.test for c in scenario.claims if c.test is not None}
+    rows = []
+    for cid, (lhs, rhs) in claim_sides(scenario, replicas).items():
+        t = tests[cid]
+        model = t.lhs.scenario is not None or t.rhs.scenario is not None
+        for r, (a, b) in enumerate(zip(lhs, rhs, strict=True)):
+            if np.isnan(a) or np.isnan(b):
+                continue
+            rep = replicas[r] if model and r < len(replicas) else None
+            seed = np.nan
+            if rep is not None and not rep.empty and "seed" in rep:
+                seed = float(rep["seed"].max())
+            rows.append({"claim": cid, "replica": r, "seed": seed, "lhs": float(a),
+                         "rhs": float(b), "margin": float(a - b),
+                         "holds": bool(_OPS[t.op](a, b))})
+    return pd.DataFrame.from_records(rows, columns=REPLICA_COLUMNS)

@@ -42,6 +42,7 @@ class Outcome:
     result: EngineResult | None
     skipped: str = ""
     null: pd.DataFrame | None = None
+    key: str = ""
 
     @property
     def ok(self) -> bool:
@@ -77,23 +78,43 @@ def run_engine(engine: Engine, scenario, scenario_id: str, seed: int,
 
 def run_chain(engine: Engine, engines: Sequence[Engine], scenario, scenario_id: str,
               seed: int, options: Mapping[str, Mapping], strict: bool = False,
-              done: dict | None = None, stochastic: Mapping[str, bool] | None = None
-              ) -> Outcome:
+              done: dict | None = None, stochastic: Mapping[str, bool] | None = None,
+              cache=None) -> Outcome:
     """Run ``engine`` after the providers (among ``engines``) of what it consumes.
 
     ``done`` caches outcomes by (engine, scenario id, seed) across calls — the seed only
     for engines that ``stochastic`` marks as such (a deterministic provider runs once for
     every seed of its consumers); a provider that was skipped leaves its name out of
     ``upstream``. A provider with a ``provide`` function that has not run in full is asked
-    for its names only (cached in ``done`` too).
+    for its names only (cached in ``done`` too). With a
+    :class:`~factions.run.cache.ResultCache`, an outcome whose content key
+    (:func:`~factions.run.cache.content_key`) is on disk is read instead of computed, and a
+    computed one is stored.
     """
     done = {} if done is None else done
-    upstream = _upstream(engine, engines, scenario, scenario_id, seed, options, done,
-                         stochastic)
+    upstream, upkeys = _upstream(engine, engines, scenario, scenario_id, seed, options, done,
+                                 stochastic, cache)
+    seeded = stochastic is None or stochastic.get(engine.name, True)
     key = _key(engine, scenario_id, seed, stochastic)
     if key not in done:
-        done[key] = run_engine(engine, scenario, scenario_id, seed, options.get(engine.name),
-                               upstream, strict)
+        ckey = None
+        if cache is not None and cache.dir is not None:
+            from factions.run.cache import content_key
+
+            ckey = content_key(engine, scenario, scenario_id,
+                               seed=int(seed) if seeded else None,
+                               options=dict(options.get(engine.name) or {}), upstream=upkeys)
+            hit = cache.get(ckey)
+            if isinstance(hit, Outcome) and hit.engine == engine.name:
+                hit.key = ckey
+                done[key] = hit
+                return hit
+        out = run_engine(engine, scenario, scenario_id, seed, options.get(engine.name),
+                         upstream, strict)
+        out.key = ckey or ""
+        if ckey is not None and (out.ok or not strict):
+            cache.put(ckey, out)
+        done[key] = out
     return done[key]
 
 
@@ -102,11 +123,12 @@ def _key(engine: Engine, scenario_id: str, seed: int, stochastic) -> tuple:
     return (engine.name, scenario_id, int(seed) if seeded else None)
 
 
-def _upstream(engine, engines, scenario, scenario_id, seed, options, done, stochastic
-              ) -> dict:
-    """``{name: object}`` of what ``engine`` consumes, from its providers among ``engines``."""
+def _upstream(engine, engines, scenario, scenario_id, seed, options, done, stochastic,
+              cache=None) -> tuple[dict, dict]:
+    """``{name: object}`` of what ``engine`` consumes, from its providers among ``engines``,
+    and ``{name: content key}`` of the providers' results (``""`` without a cache)."""
     by_name = {e.name: e for e in engines}
-    upstream = {}
+    upstream, upkeys = {}, {}
     for name, pname in upstream_of(engine, engines).items():
         provider = by_name[pname]
         key = _key(provider, scenario_id, seed, stochastic)
@@ -114,31 +136,44 @@ def _upstream(engine, engines, scenario, scenario_id, seed, options, done, stoch
             pkey = ("provide", *key)
             if pkey not in done:
                 done[pkey] = _provide(provider, engines, scenario, scenario_id, seed, options,
-                                      done, stochastic)
-            if done[pkey] is not None and name in done[pkey]:
-                upstream[name] = done[pkey][name]
+                                      done, stochastic, cache)
+            provided, upkeys[name] = done[pkey]
+            if provided is not None and name in provided:
+                upstream[name] = provided[name]
             continue
         out = run_chain(provider, engines, scenario, scenario_id, seed, options, False, done,
-                        stochastic)
+                        stochastic, cache)
         if out.ok:
             upstream[name] = out.result.provided(name)
-    return upstream
+        upkeys[name] = getattr(out, "key", "")
+    return upstream, upkeys
 
 
 def _provide(provider: Engine, engines, scenario, scenario_id, seed, options, done,
-             stochastic) -> dict | None:
+             stochastic, cache=None) -> tuple[dict | None, str]:
     """The provider's cheap path, under the same skip rules as a full run (``None``:
-    skipped)."""
+    skipped), and the content key a full run of the provider would have (``""`` without a
+    cache)."""
     opts = options.get(provider.name)
+    ups, upkeys = _upstream(provider, engines, scenario, scenario_id, seed, options, done,
+                            stochastic, cache)
+    ckey = ""
+    if cache is not None and cache.dir is not None:
+        from factions.run.cache import content_key
+
+        seeded = stochastic is None or stochastic.get(provider.name, True)
+        ckey = content_key(provider, scenario, scenario_id,
+                           seed=int(seed) if seeded else None, options=dict(opts or {}),
+                           upstream=upkeys)
     if unmet_needs(provider, scenario, opts):
-        return None
-    ups = _upstream(provider, engines, scenario, scenario_id, seed, options, done, stochastic)
+        return None, ckey
     try:
         return dict(provider.provide(scenario, scenario_id, int(seed),
                                      provider.check_options(opts),
-                                     {k: v for k, v in ups.items() if k in provider.consumes}))
+                                     {k: v for k, v in ups.items() if k in provider.consumes})
+                    ), ckey
     except FactionsError:
-        return None
+        return None, ckey
 
 
 def metric_rows(outcome: Outcome, keep=None) -> pd.DataFrame:

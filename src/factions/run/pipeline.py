@@ -38,6 +38,7 @@ from factions.engines import get as get_engine
 from factions.errors import EngineError, ScenarioError
 from factions.run.checks import engine_problems
 from factions.run.claims import evaluate_claims
+from factions.run.decompose import decomposition_figures, with_decomposition
 from factions.run.execute import metric_rows, run_chain
 from factions.run.verdicts import judge
 from factions.scenario import Scenario
@@ -216,6 +217,13 @@ class Pipeline:
         for the primary pass and ``sweep(state)`` (a
         :class:`~factions.run.sweep.SweepProgress`) for the ensemble.
         """
+        from factions.run.cache import ResultCache, run_lock
+
+        with run_lock(out_dir):
+            return self._run(out_dir, progress, ResultCache(
+                None if out_dir is None else Path(out_dir) / "cache"))
+
+    def _run(self, out_dir, progress, cache) -> RunResults:
         plan = self.plan()
         out = RunResults(self.scenario, plan.scenario_ids, self.seed, 1, plan.names)
         out.skipped = [(e, sid, why) for e, why in plan.skipped.items()
@@ -248,7 +256,7 @@ class Pipeline:
                 sc = variants[r]
             o = run_chain(e, plan.engines, sc, sid, s, plan.options,
                           strict=e.name in plan.strict, done=done if r == 0 else {},
-                          stochastic=plan.stochastic)
+                          stochastic=plan.stochastic, cache=cache if r == 0 else None)
             if o.ok:
                 out.results.append(o.result)
                 frames.append(_metric_frame(o, sid, s))
@@ -266,7 +274,8 @@ class Pipeline:
             out.replicas = len(in_process)
             stoch = set(plan.names) if draws is not None else \
                 {n for n, v in plan.stochastic.items() if v}
-            frames = _replica_frames(out.metrics, stoch, in_process)
+            frames = with_decomposition(self.scenario,
+                                        _replica_frames(out.metrics, stoch, in_process))
             out.claims = evaluate_claims(self.scenario, frames)
             if not ensemble:
                 out.ensemble_note = ("Every engine run is deterministic and no input is "
@@ -279,6 +288,7 @@ class Pipeline:
             self.scenario, frames, out.claims, draws=draws, fitted=fitted,
             null_relative={e.name: e.null_relative for e in plan.engines}, seed=self.seed)
         out.claims = _flag_degenerate(out.claims, self.scenario, out.degenerate())
+        out.ensemble_figures.update(decomposition_figures(self.scenario, out.metrics))
         out.draws = draws
         if out_dir is not None:
             from factions.report.html import write_report
@@ -311,9 +321,10 @@ class Pipeline:
         if self.vary_inputs:
             draws = draw_table(self.scenario, self.replicas, self.seed, post)
         ens_dir = Path(out_dir or ".factions-ensemble") / "ensemble"
+        ids, names, options = _ensemble_scope(self.scenario, plan, out)
         claims, metrics, ens = run_ensemble(
-            self.scenario, plan.scenario_ids, plan.names, self.seed, self.replicas,
-            plan.options, post, ens_dir, workers=self.workers, scheduler=self.scheduler,
+            self.scenario, ids, names, self.seed, self.replicas,
+            options, post, ens_dir, workers=self.workers, scheduler=self.scheduler,
             progress=None if progress is None else progress.sweep, strict=plan.strict,
             draws=draws, keep=_claimed(self.scenario))
         out.ensemble = ens
@@ -338,11 +349,11 @@ class Pipeline:
         out.ensemble_note = note
         out.ensemble_figures = _tornados(self.scenario, ens, plan.scenario_ids[0], stochastic)
         if post is not None:  # the calibration behind the replicas: its hindcast and posterior
-            for name in ("hindcast", "posterior"):
+            for name in ("hindcast", "posterior", "validation"):
                 png = Path(post.path) / f"{name}.png"
                 if png.exists():
                     out.ensemble_figures[f"calibration {name} ({post.path})"] = png.read_bytes()
-        return ens.replica_frames(), draws, post
+        return with_decomposition(self.scenario, ens.replica_frames()), draws, post
 
 
 def _metric_frame(outcome, sid: str, seed: int) -> pd.DataFrame:
@@ -352,9 +363,58 @@ def _metric_frame(outcome, sid: str, seed: int) -> pd.DataFrame:
     return m.assign(engine=outcome.engine, scenario=sid, seed=seed)[METRICS_COLUMNS]
 
 
+def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
+                    ) -> tuple[list[str], list[str], dict[str, dict]]:
+    """What the draws run: the named scenarios and engines the claims need (and the
+    providers of what those engines consume), with options for metrics-only work.
+
+    * align runs in lean mode (metrics only) on the months of its claims' windows, with
+      voting power only when a claim names it;
+    * the displacement engine does not refit its flow parameters in every draw: it takes
+      the ones the primary run fitted to the observed stocks (an in-sample fit of the
+      file's values), so its claims are graded *inferred*.
+    """
+    from factions.engines import upstream_of
+
+    claims = [c.test for c in scenario.claims if c.test and c.test.metric]
+    needed = {t.metric.split(".", 1)[0] for t in claims}
+    by_name = {e.name: e for e in plan.engines}
+    todo = [by_name[n] for n in needed if n in by_name]
+    while todo:
+        for provider in upstream_of(todo.pop(), plan.engines).values():
+            if provider not in needed:
+                needed.add(provider)
+                todo.append(by_name[provider])
+    names = [n for n in plan.names if n in needed]
+    sids = {s.scenario for t in claims for s in (t.lhs, t.rhs) if s.scenario is not None}
+    ids = [sid for sid in plan.scenario_ids if sid in sids] or plan.scenario_ids
+    options = {k: dict(v) for k, v in plan.options.items()}
+    if "align" in names:
+        windows = [s.window for t in claims if t.metric.startswith("align.")
+                   for s in (t.lhs, t.rhs) if s.scenario is not None]
+        months = None
+        if windows and all(w is not None for w in windows):
+            months = sorted({m for w in windows for m in scenario.months() if w[0] <= m <= w[1]})
+        power = any(t.metric.startswith(("align.banzhaf", "align.shapley")) for t in claims)
+        options.setdefault("align", {}).update(
+            {"lean": True, "power": power, **({"months": months} if months else {})})
+    if "displace" in names and options.get("displace", {}).get("calibrate", True):
+        fit = next((r for r in out.primary() if r.engine == "displace"
+                    and r.summary.get("calibrated")), None)
+        if fit is not None:
+            fixed = {row.parameter: float(row.value) for row in fit.parameters.itertuples()
+                     if row.fitted_in_sample}
+            options.setdefault("displace", {}).update({"calibrate": False, **fixed})
+    return ids, names, options
+
+
 def _claimed(scenario) -> list[str]:
-    """The metrics the claims name (what an ensemble keeps of every task)."""
-    return sorted({c.test.metric for c in scenario.claims if c.test and c.test.metric})
+    """The metrics the claims name (what an ensemble keeps of every task), and those the
+    decomposition reads."""
+    from factions.run.decompose import needed_metrics
+
+    return sorted({c.test.metric for c in scenario.claims if c.test and c.test.metric}
+                  | set(needed_metrics(scenario)))
 
 
 def _replica_frames(metrics: pd.DataFrame, stochastic: set[str],

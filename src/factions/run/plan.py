@@ -89,7 +89,8 @@ def scenario_digest(scenario: Scenario) -> str:
 
 def task_key(digest: str, engine: str, scenario_id: str, params: Mapping, seed: int | None,
              options: Mapping, keep=None) -> str:
-    """Stable hash of a task (the same on every machine and Python run)."""
+    """Stable hash of a task (the same on every machine and Python run); ``digest`` is the
+    content digest of what the task's engine reads on its named scenario."""
     from factions import __version__
 
     text = _canonical({"v": KEY_VERSION, "factions": __version__,
@@ -135,6 +136,17 @@ def _chain(engine, engines) -> list[str]:
     return out
 
 
+def _chain_digest(engine, engines, scenario, scenario_id: str) -> str:
+    """Content digest of what ``engine`` (and the providers it consumes) read on
+    ``scenario_id`` (:func:`factions.run.cache.content_key`, without seed and options)."""
+    from factions.run.cache import content_key
+
+    by_name = {e.name: e for e in engines}
+    ups = {n: content_key(by_name[n], scenario, scenario_id, seed=None, options={})
+           for n in _chain(engine, engines)[1:]}
+    return content_key(engine, scenario, scenario_id, seed=None, options={}, upstream=ups)
+
+
 def _check_numeric(name: str, value) -> float:
     try:
         return float(value)
@@ -174,8 +186,11 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
     if overlap:
         raise InputError(f"--vary {sorted(overlap)[0]}: given both as a distribution and in draws")
     _check_vary_names(scenario, sorted(vary) + draw_cols, engines)
-    digest = scenario_digest(scenario)
-    by_name = {e.name: e for e in engines}
+    digests = {(e.name, sid): _chain_digest(e, engines, scenario, sid)
+               for e in engines for sid in ids}
+    names = set(vary) | set(draw_cols)
+    read_by = {e.name: {k for k in names if k.startswith(SCENARIO_PREFIXES)
+                        and e.reads_param(k, scenario)} for e in engines}
     points = grid_points(vary)
     seeds = replica_seeds(seed, runs)
     draw_rows = None if draws is None else draws.to_dict(orient="records")
@@ -193,16 +208,14 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
                     values[k] = values[k].item()
             for e in engines:
                 chain = _chain(e, engines)
-                readers = [by_name[n] for n in chain]
                 seen = {k: v for k, v in values.items()
-                        if (k.startswith(SCENARIO_PREFIXES)
-                            and any(x.reads_param(k, scenario) for x in readers))
+                        if any(k in read_by[n] for n in chain)
                         or any(k.startswith(n + ".") for n in chain)}
                 opts = {n: options.get(n, {}) for n in chain} if len(chain) > 1 else \
                     options.get(e.name, {})
                 task_seed = s if stoch[e.name] else seed
                 for sid in ids:
-                    key = task_key(digest, e.name, sid, seen,
+                    key = task_key(digests[(e.name, sid)], e.name, sid, seen,
                                    task_seed if stoch[e.name] else None, opts, keep)
                     if key not in tasks:
                         tasks[key] = SweepTask(key, e.name, sid, r, task_seed, seen,

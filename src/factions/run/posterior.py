@@ -42,13 +42,17 @@ class Posterior:
 
 def save_posterior(abc, out_dir: str | Path, scenario, options: dict, settings: dict) -> Path:
     """Write ``posterior.csv``, ``calibration.json``, ``posterior_summary.csv``,
-    ``hindcast.csv`` and ``runs.csv`` under ``out_dir``."""
+    ``hindcast.csv`` and ``runs.csv`` under ``out_dir`` (and, with several targets or a
+    hold-out, ``hindcasts.csv`` per target and ``members.csv``, the accepted runs)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     abc.posterior_draws().to_csv(out / "posterior.csv", index=False)
     abc.posterior.to_csv(out / "posterior_summary.csv", index=False)
     abc.hindcast.to_csv(out / "hindcast.csv", index=False)
     abc.runs.to_csv(out / "runs.csv", index=False)
+    if len(abc.targets) > 1 or abc.fit_until is not None:
+        abc.hindcasts.to_csv(out / "hindcasts.csv", index=False)
+        abc.members.to_csv(out / "members.csv", index=False)
     meta = {
         "factions_version": __version__,
         "scenario": scenario.meta.name,

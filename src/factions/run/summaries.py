@@ -153,47 +153,60 @@ def fan_chart(ensemble: pd.DataFrame, metric: str, scenarios: Sequence[str] | No
               title: str | None = None):
     """Fan chart of a monthly metric: median line and shaded central intervals per scenario.
 
-    ``observed`` (a Series indexed by month) is drawn as points over the fans.
-    Returns a :class:`matplotlib.figure.Figure` (no pyplot state).
+    ``observed`` (a Series indexed by month) is drawn as points over the fans. Returns a
+    :class:`plotly.graph_objects.Figure`; clicking a scenario in the legend hides its line
+    and bands together.
     """
-    from factions.report.plots import month_axis, new_figure
+    import plotly.graph_objects as go
+
+    from factions.report.charts import colour, new_plot
 
     data = ensemble[(ensemble["metric"] == metric) & ensemble["month"].notna()]
     if data.empty:
         raise InputError(f"no monthly values of metric {metric!r} in the ensemble")
     scenarios = list(scenarios) if scenarios else sorted(data["scenario"].unique())
-    months = sorted(data["month"].unique())
-    if observed is not None:
-        months = sorted(set(months) | {m for m in observed.index if months[0] <= m <= months[-1]})
-    x_of = {m: i for i, m in enumerate(months)}
-    fig = new_figure(9, 4)
-    ax = fig.add_subplot()
-    colours = [f"C{i % 10}" for i in range(len(scenarios))]
-    for sid, colour in zip(scenarios, colours, strict=True):
+    fig = new_plot(title or f"{metric}: ensemble over {data['run'].nunique()} runs",
+                   height=400, hovermode="x unified")
+    for k, sid in enumerate(scenarios):
+        c = colour(k)
         g = data[data["scenario"] == sid].groupby("month")["value"]
         idx = sorted(g.groups)
-        x = np.array([x_of[m] for m in idx])
         for lev in sorted(levels, reverse=True):
             q = (1 - lev) / 2
             lo, hi = g.quantile(q).loc[idx], g.quantile(1 - q).loc[idx]
-            ax.fill_between(x, lo.to_numpy(), hi.to_numpy(), color=colour,
-                            alpha=0.15 if lev == max(levels) else 0.3, lw=0)
-        ax.plot(x, g.median().loc[idx].to_numpy(), color=colour, lw=1.6,
-                label=f"{sid} (median, {'/'.join(f'{lev:.0%}' for lev in levels)})")
+            alpha = 0.15 if lev == max(levels) else 0.3
+            fig.add_trace(go.Scatter(x=idx, y=hi.to_numpy(float), mode="lines",
+                                     line={"width": 0}, legendgroup=sid, showlegend=False,
+                                     hoverinfo="skip"))
+            fig.add_trace(go.Scatter(x=idx, y=lo.to_numpy(float), mode="lines",
+                                     line={"width": 0}, fill="tonexty", legendgroup=sid,
+                                     fillcolor=_rgba(c, alpha), showlegend=False,
+                                     hoverinfo="skip", name=f"{sid} {lev:.0%}"))
+        fig.add_trace(go.Scatter(x=idx, y=g.median().loc[idx].to_numpy(float), mode="lines",
+                                 line={"color": c, "width": 1.6}, legendgroup=sid,
+                                 name=f"{sid} (median, "
+                                      f"{'/'.join(f'{lev:.0%}' for lev in levels)})"))
     if observed is not None:
-        obs = observed[[m in x_of for m in observed.index]]
-        ax.plot([x_of[m] for m in obs.index], obs.to_numpy(float), "ko", ms=3,
-                label="observed")
-    ax.set_title(title or f"{metric}: ensemble over {data['run'].nunique()} runs")
-    ax.legend(fontsize=7)
-    month_axis(ax, months, every=max(1, len(months) // 8))
+        lo, hi = min(data["month"]), max(data["month"])
+        obs = observed[[lo <= m <= hi for m in observed.index]]
+        fig.add_trace(go.Scatter(x=list(obs.index), y=obs.to_numpy(float), mode="markers",
+                                 marker={"color": "#000", "size": 5}, name="observed"))
     return fig
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
 
 
 def tornado_chart(sens: pd.DataFrame, metric: str, scenario: str | None = None,
                   column: str = "spearman"):
-    """Tornado chart: one horizontal bar per parameter, sorted by absolute ``column``."""
-    from factions.report.plots import new_figure
+    """Tornado chart: one horizontal bar per parameter, sorted by absolute ``column``
+    (negative correlations red). Returns a :class:`plotly.graph_objects.Figure`."""
+    import plotly.graph_objects as go
+
+    from factions.report.charts import new_plot
 
     sel = sens[sens["metric"] == metric]
     if scenario is not None:
@@ -204,25 +217,27 @@ def tornado_chart(sens: pd.DataFrame, metric: str, scenario: str | None = None,
     if scenario is None and sel["scenario"].nunique() > 1:
         sel = sel.groupby("parameter", as_index=False)[column].mean()
     sel = sel.reindex(sel[column].abs().sort_values().index)
-    fig = new_figure(7, 0.5 + 0.4 * len(sel))
-    ax = fig.add_subplot()
     vals = sel[column].to_numpy(float)
-    ax.barh(sel["parameter"].to_list(), vals, color=["C3" if v < 0 else "C0" for v in vals])
-    ax.axvline(0, color="k", lw=0.8)
-    ax.set_xlim(-1, 1)
-    ax.set_xlabel(f"{column} rank correlation")
-    ax.set_title(f"Sensitivity of {metric}" + (f" [{scenario}]" if scenario else ""))
+    fig = new_plot(f"Sensitivity of {metric}" + (f" [{scenario}]" if scenario else ""),
+                   height=int(110 + 28 * len(sel)))
+    fig.add_trace(go.Bar(x=vals, y=sel["parameter"].to_list(), orientation="h",
+                         marker={"color": ["#D55E00" if v < 0 else "#0072B2" for v in vals]},
+                         hovertemplate="%{y}: %{x:.2f}<extra></extra>", showlegend=False))
+    fig.update_layout(xaxis={"range": [-1, 1], "title": {"text": f"{column} rank correlation"},
+                             "zeroline": True, "zerolinecolor": "#000"})
     return fig
 
 
 def sweep_claims(scenario, result, point: int = 0, fitted=()) -> pd.DataFrame:
     """The scenario's claims over the runs of grid point ``point`` of a sweep: each run
     is one replica (its seed and its parameter draw), with the probability's interval,
-    the grade and the drivers of :func:`factions.run.verdicts.judge`."""
+    the grade and the drivers of :func:`factions.run.verdicts.judge`; the scenario's
+    decomposition (:mod:`factions.run.decompose`) is computed per replica first."""
     from factions.engines import get
+    from factions.run.decompose import with_decomposition
     from factions.run.verdicts import judge
 
-    frames = result.replica_frames(point)
+    frames = with_decomposition(scenario, result.replica_frames(point))
     if not frames:
         frames = [pd.DataFrame(columns=["scenario", "metric", "month", "value"])]
     params = _replica_params_table(result, point)

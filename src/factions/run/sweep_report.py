@@ -3,8 +3,9 @@
 :func:`write_sweep_report` is what ``factions sweep`` calls at the end: ``summary.csv``
 (median and 90 % interval per scenario, metric and month), ``sensitivity.csv`` (when
 parameters were varied), ``claims.csv`` (the scenario's claims with their probabilities
-over the runs of grid point 0), a fan chart per main metric and a tornado chart per main
-metric with varied parameters (PNG).
+over the runs of grid point 0), and ``figures.html``: a fan chart per main metric and a
+tornado chart per main metric with varied parameters (interactive plotly figures in one
+self-contained page).
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ def _safe(name: str) -> str:
 
 def write_sweep_report(scenario: Scenario, result: SweepResult,
                        out_dir: str | Path | None = None,
-                       metrics: list[str] | None = None, dpi: int = 96) -> dict[str, Path]:
-    """Write the sweep's summary tables and figures; returns ``{name: path}``."""
+                       metrics: list[str] | None = None) -> dict[str, Path]:
+    """Write the sweep's summary tables and figures; returns ``{name: path}`` (every
+    ``fan:<metric>`` and ``tornado:<metric>`` figure is in ``figures.html``)."""
     out = Path(out_dir or result.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     ens = result.ensemble()
@@ -68,14 +70,21 @@ def write_sweep_report(scenario: Scenario, result: SweepResult,
     if not sens.empty:
         written["sensitivity"] = out / "sensitivity.csv"
         sens.to_csv(written["sensitivity"], index=False)
+    figures, keys = {}, []
     for m in chosen:
         sub = ens[(ens["metric"] == m) & (ens["point"] == 0)]
         if sub["month"].notna().any():
-            path = out / f"fan_{_safe(m)}.png"
-            fan_chart(sub, m).savefig(path, dpi=dpi)
-            written[f"fan:{m}"] = path
+            figures[f"fan_{_safe(m)}"] = fan_chart(sub, m)
+            keys.append(f"fan:{m}")
         if not sens.empty and sens.loc[sens["metric"] == m, "spearman"].notna().any():
-            path = out / f"tornado_{_safe(m)}.png"
-            tornado_chart(sens, m).savefig(path, dpi=dpi)
-            written[f"tornado:{m}"] = path
+            figures[f"tornado_{_safe(m)}"] = tornado_chart(sens, m)
+            keys.append(f"tornado:{m}")
+    if figures:
+        from factions.report.layout import figures_page
+
+        page = figures_page(f"Sweep of {scenario.meta.name}", figures, out / "figures.html",
+                            intro="Fan charts (median, 50 % and 90 % bands over the runs of "
+                                  "grid point 0) and tornado charts (rank correlation with "
+                                  "each varied parameter) of the main metrics.")
+        written.update({k: page for k in keys})
     return written

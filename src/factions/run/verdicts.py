@@ -45,6 +45,7 @@ import pandas as pd
 from scipy import stats
 
 from factions.run.claims import claim_sides, evaluate_claims
+from factions.run.decompose import source_engine
 from factions.run.drivers import drivers, flip_rule
 
 GRADES = ("observed", "inferred", "model", "encoded")
@@ -127,7 +128,7 @@ def judge(scenario, frames: list[pd.DataFrame], claims: pd.DataFrame | None = No
             ok = ~(np.isnan(lhs) | np.isnan(rhs))
             holds = _OPS[t.op](lhs[ok], rhs[ok])
             got["p_low"], got["p_high"] = jeffreys(int(holds.sum()), int(ok.sum()))
-            engine = t.metric.split(".", 1)[0] if t.metric else None
+            engine = source_engine(t.metric, scenario) if t.metric else None
             if engine is None:
                 got["grade"] = "observed"
             else:

@@ -12,6 +12,7 @@ __all__ = ["cross_check"]
 from collections import defaultdict
 
 from factions.errors import Problem
+from factions.scenario.checks_regions import decomposition_problems, region_problems
 from factions.scenario.months import month_index
 from factions.scenario.params import canonical_param, parameter_specs, relation_key
 from factions.scenario.schema import ScenarioModel
@@ -178,6 +179,9 @@ def cross_check(model: ScenarioModel, loc: Located) -> list[Problem]:
             bad_month(("calibration", "window", 1), cal.window[1])
             if cal.window[1] < cal.window[0]:
                 out.append(loc.problem(("calibration", "window"), "the window ends before it starts"))
+
+    out += region_problems(model, loc)
+    out += decomposition_problems(model, loc)
 
     for i, c in enumerate(model.claims):
         if c.test is None:

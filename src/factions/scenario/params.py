@@ -25,7 +25,7 @@ A relation's value at a month is the weight of the dated tie active then (0 = no
 from __future__ import annotations
 
 __all__ = ["ParamSpec", "parameter_specs", "canonical_param", "base_frame", "relation_key",
-           "effect_param", "effect_name"]
+           "effect_param", "effect_name", "strength_index"]
 
 import math
 from dataclasses import dataclass
@@ -75,6 +75,15 @@ def parameter_specs(model: ScenarioModel) -> dict[str, ParamSpec]:
         if loc.population is not None:
             specs.append(ParamSpec(f"locations.{loc.id}.population", 0, INF))
     return {s.name: s for s in specs}
+
+
+def strength_index(shock, index: int) -> int:
+    """The index of the effect whose strength the ``index``-th effect uses: effects of one
+    shock that share an ``id`` share one strength (the first one's)."""
+    eff = shock.effects[index]
+    if eff.id is None:
+        return index
+    return next(j for j, e in enumerate(shock.effects) if e.id == eff.id)
 
 
 def effect_name(shock, index: int) -> str:

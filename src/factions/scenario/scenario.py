@@ -10,7 +10,14 @@ from pydantic import PrivateAttr
 
 from factions.errors import Problem, ScenarioError
 from factions.scenario.months import month_range
-from factions.scenario.params import base_frame, canonical_param, effect_param, parameter_specs
+from factions.scenario.params import (
+    base_frame,
+    canonical_param,
+    effect_param,
+    parameter_specs,
+    strength_index,
+)
+from factions.scenario.regions import national_effects, regional_effects, split_frame
 from factions.scenario.schema import ScenarioModel
 from factions.scenario.timeline import Timeline, apply_effects
 from factions.scenario.uncertain import uncertain_inputs
@@ -188,6 +195,7 @@ class Scenario(ScenarioModel):
         clone._bands = self._bands
         clone.__dict__["_base"] = (base, specs)
         clone.__dict__.pop("_uncertain", None)
+        clone.__dict__.pop("_static_digest", None)
         return clone
 
     def _dated_tie(self, name: str):
@@ -249,17 +257,34 @@ class Scenario(ScenarioModel):
         changed = {j: v for (sid, j), v in self._effects.items() if sid == shock_id}
         if not changed:
             return shock
-        effects = [e.model_copy(update={e.op: changed[j]}) if j in changed else e
-                   for j, e in enumerate(shock.effects)]
+        effects = []
+        for j, e in enumerate(shock.effects):
+            k = strength_index(shock, j)  # effects sharing an id share one strength
+            effects.append(e.model_copy(update={e.op: changed[k]}) if k in changed else e)
         return shock.model_copy(update={"effects": effects})
 
-    def timeline(self, scenario_id: str | None = None) -> Timeline:
-        """Parameters month by month under ``scenario_id`` (default: the first scenario)."""
+    def region_ids(self) -> list[str]:
+        return [r.id for r in self.regions]
+
+    def timeline(self, scenario_id: str | None = None, region: str | None = None) -> Timeline:
+        """Parameters month by month under ``scenario_id`` (default: the first scenario).
+
+        With ``region``: the region's timeline (its part of the forces and fighters, and
+        the effects that name it; see :mod:`factions.scenario.regions`). The national
+        timeline leaves out effects that apply only in some regions.
+        """
         scenario_id = scenario_id or self.scenario_ids()[0]
-        if scenario_id not in self._timelines:
+        key = scenario_id if region is None else (scenario_id, region)
+        if key not in self._timelines:
+            if region is not None and region not in self.region_ids():
+                raise KeyError(f"no region {region!r}; this scenario has: "
+                               + (", ".join(self.region_ids()) or "none"))
             sdef = self.scenario_def(scenario_id)
             shocks = [self.shock_as_run(s) for s in sdef.shocks] if sdef else []
             base, specs = self._base
-            frame = apply_effects(base, shocks, specs, self)
-            self._timelines[scenario_id] = Timeline(self, scenario_id, frame, shocks)
-        return self._timelines[scenario_id]
+            frame = apply_effects(base, national_effects(shocks), specs, self)
+            if region is not None:
+                frame = split_frame(self, frame, region)
+                frame = apply_effects(frame, regional_effects(shocks, region), specs, self)
+            self._timelines[key] = Timeline(self, scenario_id, frame, shocks, region)
+        return self._timelines[key]

@@ -11,7 +11,7 @@ __all__ = [
     "Month", "Identifier", "Meta", "SourceRef", "Actor", "Issue", "Position", "Relation",
     "Group", "Force", "Parameter", "Location", "Route", "Effect", "Shock", "ScenarioDef",
     "Side", "ClaimTest", "Claim", "Observation", "ScenarioModel", "ACTOR_KINDS", "Movement",
-    "FORCE_ROLES", "Region", "CalibrationSpec", "Dynamics", "ANY_ACTOR",
+    "FORCE_ROLES", "Region", "CalibrationSpec", "DecompositionSpec", "Dynamics", "ANY_ACTOR",
 ]
 
 from typing import Annotated, Literal
@@ -150,6 +150,10 @@ class Force(_Strict):
     unit: Text = "troops"
     role: Literal["police", "intervention", "combatant"] | None = None
     series: dict[Month, Annotated[Number, Field(ge=0.0)]] = Field(min_length=1)
+    regions: dict[Month, dict[Identifier, Unit]] = Field(
+        default_factory=dict,
+        description="share of the force in each region from each month on (step function)")
+    regions_source: str = ""
     source: Text
 
 
@@ -208,6 +212,8 @@ class Effect(_Strict):
     from_: Month | None = Field(default=None, alias="from")
     until: Month | None = None
     ramp: Annotated[int, Field(ge=0)] = 0
+    regions: list[Identifier] | None = Field(
+        default=None, description="the regions the effect applies in (default: everywhere)")
     source: str = ""
     note: str = ""
 
@@ -351,6 +357,11 @@ class CalibrationSpec(_Strict):
     metric: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")] = \
         "ground.deaths"
     observation: Identifier | None = None
+    observations: list[Identifier] = Field(
+        default_factory=list, description="several series fitted jointly (e.g. one per "
+        "region); each compares the metric its `compares` and `region` name")
+    fit_until: Month | None = Field(
+        default=None, description="last month fitted; later months are held out")
     scenario: Identifier | None = None
     window: tuple[Month, Month] | None = None
     distance: str = "shape"
@@ -361,6 +372,23 @@ class CalibrationSpec(_Strict):
     seed: int = 0
     prior: dict[str, Text] = Field(min_length=1)
     options: dict[Identifier, dict[str, int | float | str | bool]] = Field(default_factory=dict)
+    note: str = ""
+
+
+class DecompositionSpec(_Strict):
+    """How much of the change in a metric each mechanism (a shock) accounts for: Shapley
+    values over the scenarios that leave out every subset of the mechanisms."""
+
+    metric: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")] = \
+        "ground.deaths"
+    scenario: Identifier | None = None
+    window: tuple[Month, Month]
+    mechanisms: list[Identifier] = Field(min_length=1, max_length=6)
+    groups: dict[Identifier, list[Identifier]] = Field(
+        default_factory=dict, description="named sums of mechanisms (e.g. two shocks read "
+        "as one cause)")
+    regions: bool = Field(default=True, description="also per region (metric "
+                          "<engine>.region_<name>.<region>) when the scenario has regions")
     note: str = ""
 
 
@@ -384,3 +412,4 @@ class ScenarioModel(_Strict):
     claims: list[Claim] = Field(default_factory=list)
     observations: list[Observation] = Field(default_factory=list)
     calibration: CalibrationSpec | None = None
+    decomposition: DecompositionSpec | None = None

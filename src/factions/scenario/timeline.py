@@ -63,11 +63,13 @@ class Timeline:
     """The parameters of one scenario (a named set of shocks) for every month of the period."""
 
     def __init__(self, scenario: Scenario, scenario_id: str, frame: pd.DataFrame,
-                 shocks: Sequence[Shock]):
+                 shocks: Sequence[Shock], region: str | None = None):
         self.scenario = scenario
         self.scenario_id = scenario_id
         self.shocks = list(shocks)
         self._frame = frame
+        #: the region this timeline is for (``None``: the whole country)
+        self.region = region
 
     @property
     def months(self) -> list[str]:
@@ -100,29 +102,36 @@ class Timeline:
     def _row(self, month: str) -> pd.Series:
         return self._frame.loc[self._check_month(month)]
 
+    def _arrays(self):
+        """Month index, the relation pairs and weights, and the actors' fields as arrays
+        (built once: the monthly accessors below only index them)."""
+        if getattr(self, "_cache", None) is None:
+            f = self._frame
+            rel = [c for c in f.columns if c.startswith("relations.")]
+            pairs = [tuple(c.split(".")[1:]) for c in rel]
+            cols = {}
+            for field in ("capability", "fighters", "seats", "active"):
+                names = [f"actors.{a.id}.{field}" for a in self.scenario.actors]
+                cols[field] = np.column_stack([
+                    f[n].to_numpy(float) if n in f.columns else np.full(len(f), np.nan)
+                    for n in names]) if names else np.zeros((len(f), 0))
+            self._cache = ({m: i for i, m in enumerate(f.index)}, pairs,
+                           f[rel].to_numpy(float) if rel else np.zeros((len(f), 0)), cols)
+        return self._cache
+
     def relations_at(self, month: str) -> list[tuple[str, str, float]]:
         """Non-zero ties ``(a, b, weight)`` at ``month``, with ``a < b``."""
-        row = self._row(month)
-        out = []
-        for name, v in row.items():
-            if name.startswith("relations.") and v != 0:
-                _, a, b = name.split(".")
-                out.append((a, b, float(v)))
-        return out
+        index, pairs, weights, _ = self._arrays()
+        row = weights[index[self._check_month(month)]]
+        return [(pairs[j][0], pairs[j][1], float(row[j])) for j in np.flatnonzero(row)]
 
     def actors_at(self, month: str) -> pd.DataFrame:
         """Index actor id; columns capability, fighters, seats (NaN where not given), active."""
-        row = self._row(month)
-        recs = []
-        for a in self.scenario.actors:
-            recs.append({
-                "actor": a.id,
-                "capability": row[f"actors.{a.id}.capability"],
-                "fighters": row.get(f"actors.{a.id}.fighters", np.nan),
-                "seats": row.get(f"actors.{a.id}.seats", np.nan),
-                "active": row[f"actors.{a.id}.active"],
-            })
-        return pd.DataFrame.from_records(recs).set_index("actor")
+        index, _, _, cols = self._arrays()
+        i = index[self._check_month(month)]
+        return pd.DataFrame({k: cols[k][i] for k in ("capability", "fighters", "seats",
+                                                     "active")},
+                            index=pd.Index([a.id for a in self.scenario.actors], name="actor"))
 
     def positions_at(self, month: str) -> pd.DataFrame:
         """Columns actor, issue, position, salience."""

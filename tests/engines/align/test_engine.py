@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
+from plotly.graph_objects import Figure
 
 from factions.engines import get
 from factions.engines.align import scenario_graph
@@ -40,8 +40,16 @@ def test_tables_metrics_and_figures(historical, scenario):
                                                       "banzhaf.sadrists", "bloc_size.us"}
     figs = historical.figures()
     assert "frustration" in figs and "power" in figs
-    assert any(k.startswith("network_") for k in figs)
     assert all(isinstance(f, Figure) for f in figs.values())
+    # the network: one slider step per snapshot month, chronological, the focus month shown
+    months = sorted(historical.snapshot_ties)
+    slider = figs["network"].layout.sliders[0]
+    assert [s.label for s in slider.steps] == months
+    assert months[slider.active] == historical.month
+    shown = [tr for tr in figs["network"].data if tr.visible is True]
+    nodes = [tr for tr in shown if tr.mode == "markers+text"]
+    assert len(nodes) == 1 and len(nodes[0].x) == historical.blocs["month"].eq(
+        historical.month).sum()
 
 
 def test_frustration_metric_matches_an_independent_solve(historical, scenario):

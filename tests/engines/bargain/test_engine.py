@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
+from plotly.graph_objects import Figure
 
 from factions.engines import get
 from factions.engines.bargain import bargain_ktab, forecast, run_bargain
@@ -54,6 +54,12 @@ def test_tables_metrics_figures_are_tidy(small):
     assert {"presence.expected_utility", "presence.smp", "presence.low"} <= set(bare.index)
     figs = res.figures()
     assert "scale_presence" in figs and all(isinstance(f, Figure) for f in figs.values())
+    # one trajectory figure per issue, a panel per model that ran rounds
+    dynamic = [m for m, f in res.issues[0].forecasts.items() if f.rounds > 0]
+    traj = figs["trajectory_presence"]
+    assert [a.text for a in traj.layout.annotations] == dynamic
+    outcomes = [tr for tr in traj.data if tr.name == "outcome"]
+    assert len(outcomes) == len(dynamic)
     assert isinstance(res.to_dict()["tables"]["outcomes"], list)
 
 

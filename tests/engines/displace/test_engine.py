@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
+from plotly.graph_objects import Figure
 
 from factions.engines import get
 from factions.engines.displace import run_displace
@@ -59,8 +59,12 @@ def test_tables_metrics_and_figures(historical):
     hind = tables["hindcast"]
     assert set(hind["series"]) == {"syria", "jordan", "lebanon", "idps"}
     assert (hind["month"].isin(["2007-12", "2008-12"])).all()
-    for fig in historical.figures().values():
+    figs = historical.figures()
+    assert set(figs) == {"stocks", "flows"}
+    for fig in figs.values():
         assert isinstance(fig, Figure)
+    link = figs["flows"].data[0].link  # the Sankey carries every flow once, in total
+    assert sum(link.value) == pytest.approx(historical.flows["people"].sum())
     assert historical.summary["calibrated"] and historical.summary["fit"]["in_sample"]
     # the reported ARD is the per-host ARD of the hindcast table
     syr = hind[hind["series"] == "syria"]

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
@@ -33,7 +32,7 @@ from factions.engines.options import Option, check_options
 from factions.errors import EngineError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
+    from plotly.graph_objects import Figure
 
 OPTIONS = (
     Option("month", "month", None, "focus month for tie strain, triads, power and coalitions "
@@ -48,6 +47,12 @@ OPTIONS = (
            low=1),
     Option("compare", "str", None, "scenario id whose network at the focus month is compared "
            "with this one"),
+    Option("lean", "bool", False, "metrics only, for ensembles (see align.lean): monthly "
+           "frustration, balance and bloc sizes of the listed months"),
+    Option("months", "months", None, "in lean mode, the months computed (default all)"),
+    Option("method", "choice", "exact", "in lean mode, how each month's frustration is found",
+           choices=("exact", "heuristic")),
+    Option("power", "bool", True, "in lean mode, also compute voting power"),
 )
 
 
@@ -129,9 +134,12 @@ class AlignResult(EngineResult):
         return out
 
     def figures(self) -> dict[str, Figure]:
+        """Plotly figures: frustration by month, the network at every snapshot month (one
+        figure, a slider over the months, the focus month shown first) and voting power."""
         from factions.engines.align.figures import (
             frustration_figure,
             network_figure,
+            network_layout,
             power_figure,
         )
 
@@ -140,24 +148,21 @@ class AlignResult(EngineResult):
                 self.monthly, self.marks,
                 f"{self.scenario_id}: distance from structural balance by month"),
         }
-        layout = _layout(self.snapshot_ties, self.seed)
-        # the focus month first (the report shows only the first figures of later scenarios)
-        months = sorted(self.snapshot_ties, key=lambda m: (m != self.month, m))
+        layout = network_layout(self.snapshot_ties)
+        months = sorted(self.snapshot_ties)
+        by_month = self.monthly.set_index("month")
+        snaps = []
         for month in months:
-            ties = self.snapshot_ties[month]
             blocs = self.blocs[self.blocs["month"] == month]
-            row = self.monthly.set_index("month").loc[month]
+            row = by_month.loc[month]
             value = row["frustration"] if self.k == 2 else row["k_frustration"]
-            figs[f"network_{month}"] = network_figure(
-                ties, blocs, layout,
-                f"{self.scenario_id} {month}: {int(blocs['bloc'].nunique())} blocs (k <= "
-                f"{self.k}), frustrated weight {value:.2f}, balance {row['balance']:.2f}")
-            if month == self.month and not self.power.empty:
-                p = self.power[self.power["month"] == self.month]
-                figs["power"] = power_figure(
-                    p, f"{self.scenario_id} {self.month}: voting power in the Council of "
-                       "Representatives")
-        if "power" not in figs and not self.power.empty:
+            snaps.append((month, self.snapshot_ties[month], blocs,
+                          f"{month}: {int(blocs['bloc'].nunique())} blocs "
+                          f"(k <= {self.k}), frustrated weight {value:.2f}, balance "
+                          f"{row['balance']:.2f}"))
+        if snaps:
+            figs["network"] = network_figure(snaps, layout, show=self.month)
+        if not self.power.empty:
             p = self.power[self.power["month"] == self.month]
             figs["power"] = power_figure(p, f"{self.scenario_id} {self.month}: voting power in "
                                             f"the Council of Representatives")
@@ -172,6 +177,13 @@ class AlignResult(EngineResult):
         m = self.monthly
         rows = []
         cols = ["frustration", "balance", "triangle_balance"]
+        if self.summary.get("lean"):
+            rows = [(c, mo, v) for c in cols for mo, v in zip(m["month"], m[c], strict=True)]
+            rows += [(f"bloc_size.{a}", mo, float(v)) for (mo, a), v in self._bloc_sizes.items()]
+            rows += [(f"{c}.{p}", mo, float(v)) for c, d in self._power_monthly.items()
+                     for (mo, p), v in d.items()]
+            rows += self._tie_rows()
+            return pd.DataFrame(rows, columns=METRIC_COLUMNS)
         cols += ["k_frustration"] if "k_frustration" in m else []
         for col in cols:
             rows += [(col, mo, v) for mo, v in zip(m["month"], m[col], strict=True)]
@@ -185,35 +197,16 @@ class AlignResult(EngineResult):
         rows.append(("strained_ties", None, float(np.sum(strained >= 1.0))))
         rows.append(("moved_actors", None, float(self.moves["moved"].sum())
                      if not self.moves.empty else 0.0))
-        months = m["month"].tolist()
-        for name, values in self.tie_metrics.items():
-            rows += [(name, mo, float(v)) for mo, v in zip(months, values, strict=True)]
+        rows += self._tie_rows()
         return pd.DataFrame(rows, columns=METRIC_COLUMNS)
+
+    def _tie_rows(self) -> list[tuple]:
+        months = self.monthly["month"].tolist()
+        return [(name, mo, float(v)) for name, values in self.tie_metrics.items()
+                for mo, v in zip(months, values, strict=True)]
 
     _bloc_sizes: dict = field(default_factory=dict, repr=False)
     _power_monthly: dict = field(default_factory=dict, repr=False)
-
-
-def _layout(snapshot_ties: Mapping[str, pd.DataFrame], seed: int) -> dict[str, np.ndarray]:
-    """One layout for every snapshot (so actors stay put): Kamada-Kawai on target distances
-    ``1.5 - w`` for allies, ``2.5 + w`` for enemies and 2 for pairs without a tie (the mean
-    weight over snapshots). Deterministic; ``seed`` is not needed."""
-    total: dict[tuple[str, str], float] = {}
-    nodes: dict[str, None] = {}
-    for ties in snapshot_ties.values():
-        for row in ties.itertuples(index=False):
-            nodes.update({row.a: None, row.b: None})
-            key = (row.a, row.b) if str(row.a) < str(row.b) else (row.b, row.a)
-            total[key] = total.get(key, 0.0) + row.sign * row.weight / len(snapshot_ties)
-    names = list(nodes)
-    dist = {a: {b: 2.0 for b in names} for a in names}
-    for (a, b), w in total.items():
-        d = 1.5 - w if w > 0 else 2.5 - w
-        dist[a][b] = dist[b][a] = d
-    g = nx.Graph()
-    g.add_nodes_from(names)
-    return nx.kamada_kawai_layout(g, dist=dist) if len(names) > 1 else {n: np.zeros(2)
-                                                                        for n in names}
 
 
 def _snapshots(scenario, scenario_id, tl, month, value) -> list[str]:
@@ -282,6 +275,10 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
        relations. Journal of Social Structure, 16(2).
     """
     options = check_options("align", OPTIONS, options)
+    if options["lean"]:
+        from factions.engines.align.lean import lean_align
+
+        return lean_align(scenario, scenario_id, seed, options, AlignResult)
     tl = scenario.timeline(scenario_id)
     ties_t = tie_series(scenario, scenario_id, seed)
     month = _check_month(tl, options["month"] or tl.months[-1])

@@ -35,7 +35,7 @@ from factions.engines.options import Option, check_options
 from factions.errors import EngineError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
+    from plotly.graph_objects import Figure
 
 OPTIONS = (
     Option("models", "names", None, "models to run (default all: " + ", ".join(MODELS)
@@ -138,14 +138,15 @@ class BargainResult(EngineResult):
         return tables
 
     def figures(self) -> dict[str, Figure]:
+        """Plotly figures per issue: ``scale_<issue>`` (actors and every model's outcome)
+        and, when a dynamic model ran rounds, ``trajectory_<issue>`` (one panel per model)."""
         from factions.engines.bargain.figures import scale_figure, trajectory_figure
 
         figs: dict[str, Figure] = {}
         for it in self.issues:
             figs[f"scale_{it.issue}"] = scale_figure(it)
-            for name, f in it.forecasts.items():
-                if f.rounds > 0:
-                    figs[f"trajectory_{it.issue}_{name}"] = trajectory_figure(it, name)
+            if any(f.rounds > 0 for f in it.forecasts.values()):
+                figs[f"trajectory_{it.issue}"] = trajectory_figure(it)
         return figs
 
     def metrics(self) -> pd.DataFrame:

@@ -19,7 +19,6 @@ import pandas as pd
 
 from factions.engines.base import EngineResult
 from factions.engines.options import check_options
-from factions.report.plots import month_axis, new_figure
 from factions.scenario import Scenario
 
 _METRIC_PREFIXES = ("forces.", "populations.", "parameters.", "locations.")
@@ -55,39 +54,14 @@ class DigestResult(EngineResult):
         return pd.DataFrame.from_records(recs, columns=["metric", "month", "value"])
 
     def figures(self):
-        figs = {}
-        months = list(self.timeline.index)
-        forces = [c for c in self.timeline.columns if c.startswith("forces.")]
-        if forces:
-            fig = new_figure(9, 3.8)
-            ax = fig.add_subplot()
-            x = np.arange(len(months))
-            for c in forces:
-                ax.plot(x, self.timeline[c].to_numpy(), label=c.removeprefix("forces."))
-            for _, s in self.shocks.iterrows():
-                if s["month"] in months:
-                    i = months.index(s["month"])
-                    ax.axvline(i, color="grey", lw=0.8, ls="--")
-                    ax.annotate(s["shock"], (i, ax.get_ylim()[1]), rotation=90, fontsize=7,
-                                va="top", ha="right", color="dimgrey")
-            ax.set_ylabel("strength")
-            ax.set_title(f"Forces and shocks — {self.scenario_id}")
-            ax.legend(fontsize=8)
-            month_axis(ax, months)
-            figs["timeline"] = fig
-        if not self.observations.empty:
-            fig = new_figure(9, 3.5)
-            ax = fig.add_subplot()
-            for oid, grp in self.observations.groupby("observation", sort=False):
-                idx = [months.index(m) for m in grp["month"] if m in months]
-                vals = grp.loc[grp["month"].isin(months), "value"].to_numpy()
-                ax.plot(idx, vals, marker="o" if len(idx) < 12 else None, ms=3, label=oid)
-            ax.set_yscale("symlog")
-            ax.set_title("Observations")
-            ax.legend(fontsize=7, ncol=2)
-            month_axis(ax, months)
-            figs["observations"] = fig
-        return figs
+        """Plotly figures: ``timeline`` (forces and shocks) and ``observations``."""
+        from factions.engines.digest.figures import observations_figure, timeline_figure
+
+        figs = {"timeline": timeline_figure(self.timeline, self.shocks,
+                                            f"Forces and shocks — {self.scenario_id}"),
+                "observations": observations_figure(self.observations,
+                                                    [str(m) for m in self.timeline.index])}
+        return {k: v for k, v in figs.items() if v is not None}
 
 
 def run_digest(scenario: Scenario, scenario_id: str, seed: int = 0,

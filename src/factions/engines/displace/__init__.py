@@ -75,4 +75,4 @@ register(Engine(
     metrics=displace_metrics,
     reads=("locations.", "routes.", "parameters.", "dynamics."),
     consumes=("ties",),
-    null=displace_null))
+    null=displace_null, uses_history=True))

@@ -1,4 +1,10 @@
-"""Figures drawn from the displacement tables (no pyplot global state)."""
+"""Figures drawn from the displacement tables (plotly).
+
+* :func:`stocks_figure` — refugees per host and IDPs over time against the observed
+  counts, with a linear/log switch (small hosts are visible on the log scale);
+* :func:`flows_figure` — a Sankey diagram of all flows over the period, sources left,
+  destinations right, returns in a second colour.
+"""
 
 from __future__ import annotations
 
@@ -6,103 +12,75 @@ __all__ = ["stocks_figure", "flows_figure"]
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
+import plotly.graph_objects as go
+
+from factions.report.charts import colour, log_buttons, new_plot
 
 
-def stocks_figure(stocks: pd.DataFrame, hindcast: pd.DataFrame, title: str) -> Figure:
-    """Refugees per host and IDPs over time (lines) against observed counts (points).
+def stocks_figure(stocks: pd.DataFrame, hindcast: pd.DataFrame, title: str) -> go.Figure:
+    """Refugees per host and IDPs by month (lines, model) against observed counts
+    (open points of the same colour); buttons switch the people axis to a log scale.
 
-    Left panel linear (millions), right panel logarithmic so that small hosts are visible.
+    ``stocks`` has columns ``month, location, kind, people``; ``hindcast`` has ``series,
+    month, observed``.
     """
-    fig = Figure(figsize=(11, 4.8), layout="constrained")
-    axes = fig.subplots(1, 2)
     displaced = stocks[stocks["kind"] != "origin"]
     series = displaced.assign(series=np.where(displaced["kind"] == "host",
                                               displaced["location"], "idps"))
     wide = series.groupby(["month", "series"])["people"].sum().unstack("series").sort_index()
-    x = pd.PeriodIndex(wide.index, freq="M").to_timestamp()
-    for ax, log in zip(axes, (False, True), strict=True):
-        colours = {}
-        scale = 1.0 if log else 1e6
-        for name in wide.columns:
-            (line,) = ax.plot(x, wide[name] / scale, label=f"{name} (model)")
-            colours[name] = line.get_color()
-        for name, grp in hindcast.groupby("series"):
-            obs = grp.dropna(subset=["observed"])
-            ax.plot(pd.PeriodIndex(obs["month"], freq="M").to_timestamp(),
-                    obs["observed"] / scale, "o", color=colours.get(name, "k"),
-                    label=f"{name} (observed)")
-        ax.grid(alpha=0.3)
-        ax.tick_params(axis="x", labelrotation=30, labelsize=8)
-        if log:
-            ax.set_yscale("log")
-            ax.set_ylabel("people (log scale)")
-        else:
-            ax.set_ylabel("people (millions)")
-    axes[1].legend(fontsize=7, ncol=1, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    fig.suptitle(title)
+    months = [str(m) for m in wide.index]
+    colours = {name: colour(k) for k, name in enumerate(wide.columns)}
+    data = [{"type": "scatter", "mode": "lines", "x": months, "name": f"{name} (model)",
+             "y": wide[name].astype(float).tolist(), "legendgroup": str(name),
+             "line": {"color": colours[name]}} for name in wide.columns]
+    for name, grp in hindcast.groupby("series", sort=False):
+        obs = grp.dropna(subset=["observed"])
+        data.append({"type": "scatter", "mode": "markers", "name": f"{name} (observed)",
+                     "x": obs["month"].astype(str).to_list(),
+                     "y": obs["observed"].astype(float).tolist(), "legendgroup": str(name),
+                     "marker": {"color": colours.get(name, "#000"), "size": 8,
+                                "symbol": "circle-open", "line": {"width": 2}}})
+    fig = new_plot(title, 420, data, hovermode="x unified",
+                   yaxis={"title": {"text": "people"}})
+    log_buttons(fig)
     return fig
 
 
-def _band(ax, y0a: float, y0b: float, y1a: float, y1b: float, colour: str) -> None:
-    s = np.linspace(0, 1, 50)
-    w = 3 * s**2 - 2 * s**3  # smooth step
-    xs = 0.1 + 0.8 * s
-    ax.fill_between(xs, y0a + (y1a - y0a) * w, y0b + (y1b - y0b) * w, color=colour, alpha=0.5,
-                    linewidth=0)
+def flows_figure(flows: pd.DataFrame, kinds: dict[str, str], title: str) -> go.Figure:
+    """Sankey diagram of the people moved over the whole period: sources on the left,
+    destinations on the right (origins first, then IDP settings, then hosts); flight and
+    onward moves red, returns (from a host or IDP setting to an origin) green.
 
-
-def flows_figure(flows: pd.DataFrame, kinds: dict[str, str], title: str) -> Figure:
-    """Sankey-style picture of all flows over the period: sources left, destinations right.
-
-    Band widths are proportional to people moved; returns (to an origin from a host or IDP
-    setting) are drawn in a second colour.
+    ``flows`` has columns ``month, from, to, people``; ``kinds`` maps each location to
+    ``origin``, ``idp`` or ``host``.
     """
-    fig = Figure(figsize=(9, 5.5), layout="constrained")
-    ax = fig.add_subplot()
-    ax.set_axis_off()
-    ax.set_title(title)
     total = flows.groupby(["from", "to"])["people"].sum()
     total = total[total > 0]
     if total.empty:
-        ax.text(0.5, 0.5, "no movement", ha="center")
-        return fig
-    grand = float(total.sum())
-    gap = 0.02
-    order = sorted(kinds, key=lambda k: ({"origin": 0, "idp": 1, "host": 2}[kinds[k]], k))
-
-    def layout(side: str) -> dict[str, list[float]]:
-        sums = total.groupby(level=side).sum()
-        names = [n for n in order if n in sums.index]
-        scale = (1 - gap * (len(names) - 1)) / grand
-        pos, y = {}, 1.0
-        for n in names:
-            h = sums[n] * scale
-            pos[n] = [y, y]  # [top, cursor moving down]
-            ax.add_patch(_rect(0.06 if side == "from" else 0.9, y - h, h))
-            ax.text(0.05 if side == "from" else 0.95, y - h / 2, f"{n}\n{sums[n] / 1e3:,.0f}k",
-                    ha="right" if side == "from" else "left", va="center", fontsize=7)
-            y -= h + gap
-        return pos
-
-    left, right = layout("from"), layout("to")
-    scale_l = (1 - gap * (len(left) - 1)) / grand
-    scale_r = (1 - gap * (len(right) - 1)) / grand
-    for (a, b), people in total.sort_index().items():
-        h, h_r = people * scale_l, people * scale_r
-        la, ra = left[a], right[b]
-        ret = kinds[b] == "origin" and kinds[a] != "origin"
-        _band(ax, la[1], la[1] - h, ra[1], ra[1] - h_r, "tab:green" if ret else "tab:red")
-        la[1] -= h
-        ra[1] -= h_r
-    ax.text(0.5, -0.03, "red: flight and onward moves; green: returns; labels: thousands moved",
-            ha="center", fontsize=7)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(-0.05, 1.02)
-    return fig
-
-
-def _rect(x: float, y: float, h: float):
-    from matplotlib.patches import Rectangle
-
-    return Rectangle((x, y), 0.04, h, color="0.3")
+        return new_plot(title, 460, annotations=[{
+            "text": "no movement", "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper",
+            "yref": "paper"}])
+    rank = {"origin": 0, "idp": 1, "host": 2}
+    order = sorted(kinds, key=lambda k: (rank.get(kinds[k], 3), k))
+    out_sum = total.groupby(level="from").sum()
+    in_sum = total.groupby(level="to").sum()
+    left = [n for n in order if n in out_sum.index]
+    right = [n for n in order if n in in_sum.index]
+    idx_l = {n: i for i, n in enumerate(left)}
+    idx_r = {n: len(left) + i for i, n in enumerate(right)}
+    labels = ([f"{n} {out_sum[n] / 1e3:,.0f}k" for n in left]
+              + [f"{n} {in_sum[n] / 1e3:,.0f}k" for n in right])
+    ret = [kinds.get(b) == "origin" and kinds.get(a) != "origin" for a, b in total.index]
+    sankey = {"type": "sankey", "arrangement": "snap", "valueformat": ",.0f",
+              "node": {"label": labels, "pad": 12, "thickness": 14, "color": "#555"},
+              "link": {"source": [idx_l[a] for a, _ in total.index],
+                       "target": [idx_r[b] for _, b in total.index],
+                       "value": total.astype(float).to_list(),
+                       "color": ["rgba(0,158,115,0.45)" if r else "rgba(213,94,0,0.4)"
+                                 for r in ret],
+                       "customdata": [f"{a} → {b}" for a, b in total.index],
+                       "hovertemplate": "%{customdata}: %{value} people<extra></extra>"}}
+    return new_plot(title, 460, [sankey], annotations=[{
+        "text": "red: flight and onward moves; green: returns; labels: thousands moved",
+        "showarrow": False, "x": 0.5, "y": -0.06, "xref": "paper", "yref": "paper",
+        "font": {"size": 9, "color": "#555"}}])

@@ -21,6 +21,7 @@ from factions.engines.base import METRIC_COLUMNS, EngineResult
 from factions.engines.channels import TIES
 from factions.engines.ground.mapping import LatticePlan, lattice_groups, plan_from_timeline
 from factions.engines.ground.params import validate_params
+from factions.engines.ground.regions import regional_fit, regional_plans, uses_regions
 from factions.engines.ground.simulator import Simulator
 from factions.engines.options import Option, check_options
 from factions.errors import EngineError, InputError
@@ -50,6 +51,11 @@ OPTIONS = (
            "deaths by age (0: no ageing)", low=0),
     Option("replace_killed", "bool", True, "replace each killed citizen by a newcomer of its "
            "group at a random empty site, so killing does not deplete the lattice"),
+    Option("regions", "choice", "auto", "auto: one lattice per region (sites shared out by "
+           "residents) when every region gives its population and mix; off: one national "
+           "lattice", choices=("auto", "off")),
+    Option("region_min_side", "int", 0, "smallest side of a region's lattice (at least "
+           "2 max(vision, cop_vision) + 1 in any case)", low=0),
 )
 
 
@@ -81,6 +87,7 @@ class GroundResult(EngineResult):
     group_ids: list[str] = field(default_factory=list)
     within: list[str] = field(default_factory=list)
     observed: str | None = None
+    regions: list[str] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"monthly": self.monthly, "by_seed": self.by_seed,
@@ -91,6 +98,7 @@ class GroundResult(EngineResult):
         names = ["deaths", "sectarian_deaths", "activity", "arrests"]
         names += [f"deaths_within.{p}" for p in self.within]
         names += [f"killed.{g}" for g in self.group_ids]
+        names += [f"{q}.{r}" for r in self.regions for q in REGION_METRICS]
         for name in names:
             rows += [(name, m, float(v)) for m, v in zip(self.monthly.month,
                                                           self.monthly[name], strict=True)]
@@ -99,15 +107,25 @@ class GroundResult(EngineResult):
         return pd.DataFrame(rows, columns=METRIC_COLUMNS)
 
     def figures(self) -> dict[str, Any]:
-        from factions.engines.ground.figures import grid_figure, series_figure
+        """Plotly figures: deaths against the observed series, the final lattice and, on
+        regions, each region against its series."""
+        from factions.engines.ground.figures import lattice_figure, regions_figure, series_figure
 
-        return {"series_vs_observed": series_figure(self),
-                "grid_snapshot": grid_figure(self.snapshot, self.group_ids)}
+        figs = {"series_vs_observed": series_figure(self),
+                "grid_snapshot": lattice_figure(self.snapshot, self.group_ids)}
+        if self.regions:
+            figs["regions_vs_observed"] = regions_figure(self)
+        return figs
 
 
-def _one_run(plan: LatticePlan, o: dict[str, Any], rng: np.random.Generator):
+#: per-region metrics, ``<name>.<region>``
+REGION_METRICS = ("region_deaths", "region_sectarian_deaths", "region_activity")
+
+
+def _one_run(plan: LatticePlan, o: dict[str, Any], rng: np.random.Generator,
+             size: tuple[int, int] | None = None):
     months = list(plan.frame.index)
-    w, h = o["grid"]
+    w, h = size or o["grid"]
     n_cells = w * h
     n_cit = int(round(o["citizen_density"] * n_cells))
     shares = np.array([g.share for g in plan.groups])
@@ -175,12 +193,41 @@ def _within(plan: LatticePlan) -> list[str]:
 
 
 def ground_metrics(scenario) -> list[str]:
-    """The metric names the engine reports on ``scenario`` (its own groups' names)."""
+    """The metric names the engine reports on ``scenario`` (its own groups' names; per
+    region ``region_deaths.<region>``, ``region_sectarian_deaths.<region>`` and
+    ``region_activity.<region>`` when it runs on regions)."""
     groups = lattice_groups(scenario) if scenario.populations else []
     pops = [g.population for g in groups]
     within = [p for p in dict.fromkeys(pops) if pops.count(p) > 1]
+    regional = [f"{q}.{r.id}" for r in scenario.regions for q in REGION_METRICS] if (
+        uses_regions(scenario, "auto")) else []
     return (["deaths", "sectarian_deaths", "activity", "arrests", "fit.*"]
-            + [f"deaths_within.{p}" for p in within] + [f"killed.{g.id}" for g in groups])
+            + [f"deaths_within.{p}" for p in within] + [f"killed.{g.id}" for g in groups]
+            + regional)
+
+
+def _run_seed(scenario, scenario_id: str, o: dict[str, Any], rng, plans,
+              evolved=None) -> tuple:
+    """One replicate: the national lattice, or every region's (residents-weighted)."""
+    if plans is None:
+        plan = plan_from_timeline(scenario, scenario.timeline(scenario_id), o["cop_density"],
+                                  o["kill_scale"], evolved=evolved)
+        counts, kills, snapshot, n_cit = _one_run(plan, o, rng)
+        return _monthly(counts, kills, plan, o["ticks_per_month"], n_cit), snapshot
+    frames, snap = [], None
+    for rp, child in zip(plans, rng.spawn(len(plans)), strict=True):
+        counts, kills, snapshot, n_cit = _one_run(rp.plan, o, child, (rp.side, rp.side))
+        frames.append(_monthly(counts, kills, rp.plan, o["ticks_per_month"], n_cit))
+        snap = snapshot if snap is None or snapshot.size > snap.size else snap
+    nat = frames[0][["month"]].copy()
+    for col in frames[0].columns.drop("month"):
+        nat[col] = sum(rp.weight * f[col].to_numpy(float) for rp, f in zip(plans, frames,
+                                                                             strict=True))
+    for rp, f in zip(plans, frames, strict=True):
+        nat[f"region_deaths.{rp.region}"] = f["deaths"].to_numpy(float)
+        nat[f"region_sectarian_deaths.{rp.region}"] = f["sectarian_deaths"].to_numpy(float)
+        nat[f"region_activity.{rp.region}"] = f["activity"].to_numpy(float)
+    return nat, snap
 
 
 def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
@@ -235,14 +282,16 @@ def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]
        approach. PNAS 99(suppl. 3), 7243-7250.
     """
     o = parse_options(options)
-    tl = scenario.timeline(scenario_id)
-    plan = plan_from_timeline(scenario, tl, o["cop_density"], o["kill_scale"],
-                              evolved=(upstream or {}).get(TIES))
+    evolved = (upstream or {}).get(TIES)
+    plans = regional_plans(scenario, scenario_id, o, evolved) if uses_regions(
+        scenario, o["regions"]) else None
+    plan = plans[0].plan if plans else plan_from_timeline(
+        scenario, scenario.timeline(scenario_id), o["cop_density"], o["kill_scale"],
+        evolved=evolved)
     rng = np.random.default_rng(seed)
     frames, snap = [], None
     for r, child in enumerate(rng.spawn(o["seeds"])):
-        counts, kills, snapshot, n_cit = _one_run(plan, o, child)
-        df = _monthly(counts, kills, plan, o["ticks_per_month"], n_cit)
+        df, snapshot = _run_seed(scenario, scenario_id, o, child, plans, evolved)
         df.insert(0, "seed_index", r)
         frames.append(df)
         snap = snapshot if snap is None else snap
@@ -253,21 +302,28 @@ def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]
     observed = next((ob for ob in scenario.observations_of(OBSERVED)
                      if getattr(ob, "region", None) is None), None)
     fit = _fit_observed(observed, monthly)
+    regions = [rp.region for rp in plans] if plans else []
+    if plans:
+        fit = pd.concat([fit, regional_fit(scenario, monthly, plans)], ignore_index=True)
     summary = {"seeds": o["seeds"], "grid": list(o["grid"]),
                "ticks_per_month": o["ticks_per_month"], "model": o["model"],
                "mean_deaths_per_100k": float(monthly.deaths.mean())}
     summary.update({f"fit_{r.statistic}": float(r.value) for _, r in fit.iterrows()})
     if observed is not None:
         summary["observed"] = observed.id
+    if plans:
+        summary["regions"] = {rp.region: f"{rp.side}x{rp.side}" for rp in plans}
     degenerate = None
     if o["model"] == "II" and not (monthly["deaths"] > 0).any():
         degenerate = "no deaths in any month (no active armed group at war with the incumbent)"
     elif not (monthly["activity"] > 0).any():
         degenerate = "no active citizens in any month"
+    mapping = plan.frame if not plans else pd.concat(
+        [rp.plan.frame.assign(region=rp.region) for rp in plans])
     return GroundResult("ground", scenario_id, int(seed), summary, monthly, by_seed,
-                        plan.frame, fit, snap, [g.id for g in plan.groups],
+                        mapping, fit, snap, [g.id for g in plan.groups],
                         within=_within(plan), observed=None if observed is None else observed.id,
-                        degenerate=degenerate)
+                        regions=regions, degenerate=degenerate)
 
 
 def _fit_observed(observed, monthly: pd.DataFrame) -> pd.DataFrame:

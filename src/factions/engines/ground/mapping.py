@@ -12,12 +12,14 @@ legitimacy ``L_g``
     ``G = H (1 - L)`` with ``H ~ U(0, 1)`` rescaled by the population's hardship (0.5
     leaves Epstein's rule unchanged).
 allowed ``a_g``
-    1 while at least one armed actor of the group is active (a shock setting
-    ``actors.<militia>.active = 0`` — a ceasefire — makes its group stand down), else 0;
-    1 for a group without armed actors.
+    1 while at least one armed actor of the group is active (``actors.<id>.active`` > 0;
+    a shock setting ``actors.<militia>.active = 0`` — a ceasefire — makes its group stand
+    down), else 0; 1 for a group without armed actors.
 engagement ``e_g``
-    fighter-weighted share of the group's active armed actors at war with the
-    *incumbent* (``clip(-w(actor, incumbent), 0, 1)``): the actor whose rule the armed
+    fighter-weighted share of the group's armed actors at war with the *incumbent*, each
+    actor's fighters counted at its activity level ``actors.<id>.active`` in [0, 1] (a
+    partial ceasefire that leaves a share of a militia fighting sets it between 0 and 1):
+    ``sum_a f_a act_a clip(-w(a, incumbent), 0, 1) / sum_a f_a``; the actor whose rule the armed
     groups contest, ``meta.incumbent``, by default the owner of the largest
     intervention force, else of the largest police force, else the first government actor.
     A shock that turns a group's armed actors' ties to the incumbent positive
@@ -34,6 +36,9 @@ cops / peacekeepers
     the scenario's police forces (cops) and intervention forces (peacekeepers)
     (``forces[].role``, by default by the owner's kind), as densities
     ``cop_density * force(month) / total(first month)``, so that a surge raises the density.
+    On a region's lattice (:mod:`factions.engines.ground.regions`) ``force(month)`` is the
+    region's part and ``total(first month)`` the national total times the region's share
+    of the residents, so the density follows the forces per resident.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from factions.errors import EngineError
+from factions.scenario.params import relation_key
 
 _ARMED_KINDS = ("militia", "government")
 
@@ -68,15 +74,21 @@ class LatticePlan:
     power: str | None
     frame: pd.DataFrame
 
+    def __post_init__(self) -> None:
+        ids = [g.id for g in self.groups]
+        self._row = {m: i for i, m in enumerate(self.frame.index)}
+        self._targets = self.frame[[f"target_{a}_{b}" for a in ids for b in ids]].to_numpy(
+            float).reshape(len(self.frame), len(ids), len(ids))
+        self._vectors: dict[str, np.ndarray] = {}
+
     def targets(self, month: str) -> np.ndarray:
-        g = len(self.groups)
-        row = self.frame.loc[month]
-        return np.array([[row[f"target_{a.id}_{b.id}"] for b in self.groups]
-                         for a in self.groups]).reshape(g, g)
+        return self._targets[self._row[month]].copy()
 
     def vector(self, prefix: str, month: str) -> np.ndarray:
-        row = self.frame.loc[month]
-        return np.array([row[f"{prefix}_{g.id}"] for g in self.groups], dtype=float)
+        if prefix not in self._vectors:
+            self._vectors[prefix] = self.frame[[f"{prefix}_{g.id}" for g in self.groups]
+                                               ].to_numpy(float)
+        return self._vectors[prefix][self._row[month]].copy()
 
 
 def lattice_groups(scenario) -> list[GroupSpec]:
@@ -129,6 +141,8 @@ def incumbent(scenario) -> str | None:
 
 
 def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float,
+                       groups: list[GroupSpec] | None = None,
+                       reference: float | None = None,
                        evolved=None) -> LatticePlan:
     """Lattice parameters for every month of a scenario timeline (see the module docs).
 
@@ -142,9 +156,18 @@ def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float,
         month; later months scale with the forces' size.
     kill_scale : float
         Kill probability of an active, fully engaged agent facing a fully hostile group.
+    groups : list of GroupSpec, optional
+        The lattice groups (default :func:`lattice_groups`; a region's lattice passes its
+        own shares).
+    reference : float, optional
+        The security forces that make the density ``cop_density`` (default: all police
+        and intervention forces of the timeline's first month).
     evolved : factions.engines.channels.TieSeries, optional
         The ties month by month as the align engine publishes them (free ties evolved under
-        the scenario's dynamics); default: the timeline's own ties.
+        the scenario's dynamics). Each tie of ``tl`` moves by what the dynamics changed,
+        ``w_tl + (w_evolved - w_typed)`` clipped to [-1, 1]: on the national timeline that
+        is the evolved tie itself; on a region's it keeps the region's own ties. Default:
+        the timeline's own ties.
 
     Returns
     -------
@@ -169,68 +192,73 @@ def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float,
     .. [1] Epstein, J. M. (2002). Modeling civil violence: An agent-based computational
        approach. PNAS 99(suppl. 3), 7243-7250.
     """
-    groups = lattice_groups(scenario)
+    groups = lattice_groups(scenario) if groups is None else groups
     power = incumbent(scenario)
-    force_kind = {f.id: scenario.force_role(f) for f in scenario.forces}
+    frame = tl.frame()
+    months = list(frame.index)
+    n = len(months)
+
+    def column(name: str, default: float) -> np.ndarray:
+        return frame[name].to_numpy(float) if name in frame.columns else np.full(n, default)
+
+    if evolved is not None and list(evolved.months) != months:
+        raise EngineError(f"the evolved ties cover {evolved.months[0]}..{evolved.months[-1]}, "
+                          f"not the timeline's {months[0]}..{months[-1]}")
+
+    def tie(a: str, b: str | None) -> np.ndarray:
+        if b is None or a == b:
+            return np.zeros(n)
+        own = column(relation_key(a, b), 0.0)
+        if evolved is not None and a in evolved.actors and b in evolved.actors:
+            return np.clip(own + evolved.tie(a, b) - evolved.tie(a, b, typed=True), -1.0, 1.0)
+        return own
+
+    forces = {f.id: column(f"forces.{f.id}", 0.0) for f in scenario.forces}
+    role = {f.id: scenario.force_role(f) for f in scenario.forces}
     force_of_actor = {f.actor: f.id for f in scenario.forces}
-    months = tl.months
-    frame_cols = set(tl.frame().columns)
+    gov = sum((v for k, v in forces.items() if role[k] == "police"), np.zeros(n))
+    ext = sum((v for k, v in forces.items() if role[k] == "intervention"), np.zeros(n))
+    total0 = gov[0] + ext[0] if reference is None else float(reference)
+    pol = column("parameters.sectarian_polarisation", 1.0)
+    vscale = column("parameters.violence_scale", 1.0)
 
-    def security(month: str) -> tuple[float, float]:
-        forces = tl.forces_at(month)
-        gov = sum(v for k, v in forces.items() if force_kind.get(k) == "police")
-        ext = sum(v for k, v in forces.items() if force_kind.get(k) == "intervention")
-        return gov, ext
+    fighters: dict[str, np.ndarray] = {}
+    level: dict[str, np.ndarray] = {}
+    for a in dict.fromkeys(a for g in groups for a in g.armed):
+        f = column(f"actors.{a}.fighters", np.nan)
+        if a in force_of_actor:
+            f = np.where(np.isnan(f), forces[force_of_actor[a]], f)
+        fighters[a] = np.nan_to_num(f, nan=0.0)
+        level[a] = np.clip(column(f"actors.{a}.active", 0.0), 0.0, 1.0)
 
-    gov0, ext0 = security(months[0])
-    total0 = gov0 + ext0
-    rows = []
-    for m in months:
-        pops = tl.populations_at(m)
-        act = tl.actors_at(m)
-        forces = tl.forces_at(m)
-        ties: dict[tuple[str, str], float] = {}
-        for a, b, w in (tl if evolved is None else evolved).relations_at(m):
-            ties[(a, b)] = ties[(b, a)] = float(w)
-        pol = tl.value("parameters.sectarian_polarisation", m) if (
-            "parameters.sectarian_polarisation" in frame_cols) else 1.0
-        vscale = tl.value("parameters.violence_scale", m) if (
-            "parameters.violence_scale" in frame_cols) else 1.0
-
-        fighters: dict[str, float] = {}
-        active: dict[str, bool] = {}
-        for g in groups:
+    cols: dict[str, np.ndarray] = {}
+    engaged = {}
+    for g in groups:
+        grievance_scale = np.minimum(1.0, (1.0 - column(f"populations.{g.population}.legitimacy",
+                                                        0.0))
+                                     * 2.0 * column(f"populations.{g.population}.hardship", 0.0))
+        cols[f"legitimacy_{g.id}"] = 1.0 - grievance_scale
+        cols[f"allowed_{g.id}"] = (np.ones(n) if not g.armed else
+                                   np.any([level[a] > 0 for a in g.armed], axis=0).astype(float))
+        weight = sum((fighters[a] for a in g.armed), np.zeros(n))
+        war = sum((fighters[a] * level[a] * np.clip(-tie(a, power), 0.0, 1.0) for a in g.armed),
+                  np.zeros(n))
+        engaged[g.id] = np.divide(war, weight, out=np.zeros(n), where=weight > 0)
+        cols[f"engaged_{g.id}"] = engaged[g.id]
+    for g in groups:
+        for h in groups:
+            if g.id == h.id:
+                cols[f"target_{g.id}_{h.id}"] = np.zeros(n)
+                continue
+            hostility = np.zeros(n)
             for a in g.armed:
-                f = float(act.at[a, "fighters"]) if a in act.index else np.nan
-                if np.isnan(f) and a in force_of_actor:
-                    f = float(forces.get(force_of_actor[a], 0.0))
-                fighters[a] = 0.0 if np.isnan(f) else f
-                active[a] = a in act.index and float(act.at[a, "active"]) > 0.5
-
-        row: dict[str, float] = {"month": m}
-        engaged = {}
-        for g in groups:
-            p = pops.loc[g.population]
-            grievance_scale = min(1.0, (1.0 - p["legitimacy"]) * 2.0 * p["hardship"])
-            row[f"legitimacy_{g.id}"] = 1.0 - grievance_scale
-            row[f"allowed_{g.id}"] = float(not g.armed or any(active[a] for a in g.armed))
-            weight = sum(fighters[a] for a in g.armed)
-            war = sum(fighters[a] * active[a] * min(1.0, max(0.0, -ties.get((a, power), 0.0)))
-                      for a in g.armed)
-            engaged[g.id] = war / weight if weight > 0 else 0.0
-            row[f"engaged_{g.id}"] = engaged[g.id]
-        for g in groups:
-            for h in groups:
-                if g.id == h.id:
-                    row[f"target_{g.id}_{h.id}"] = 0.0
-                    continue
-                hostility = max([max(0.0, -ties.get((a, b), 0.0)) for a in g.armed
-                                 if active[a] for b in h.armed] or [0.0])
-                cross = pol if g.population != h.population else 1.0
-                pi = kill_scale * vscale * engaged[g.id] * hostility * cross
-                row[f"target_{g.id}_{h.id}"] = float(min(1.0, max(0.0, pi)))
-        gov, ext = security(m)
-        row["cop_density"] = cop_density * gov / total0 if total0 > 0 else cop_density
-        row["peacekeeper_density"] = cop_density * ext / total0 if total0 > 0 else 0.0
-        rows.append(row)
-    return LatticePlan(groups, power, pd.DataFrame(rows).set_index("month"))
+                for b in h.armed:
+                    hostility = np.maximum(hostility, np.where(
+                        level[a] > 0, np.maximum(0.0, -tie(a, b)), 0.0))
+            cross = pol if g.population != h.population else 1.0
+            pi = kill_scale * vscale * engaged[g.id] * hostility * cross
+            cols[f"target_{g.id}_{h.id}"] = np.minimum(1.0, np.maximum(0.0, pi))
+    cols["cop_density"] = cop_density * gov / total0 if total0 > 0 else np.full(n, cop_density)
+    cols["peacekeeper_density"] = (cop_density * ext / total0 if total0 > 0 else np.zeros(n))
+    out = pd.DataFrame(cols, index=pd.Index(months, name="month"))
+    return LatticePlan(groups, power, out)

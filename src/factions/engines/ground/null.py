@@ -8,8 +8,9 @@ its activity is its grievance mass ``n_g a_g (1 - L_g)``. Deaths, sectarian deat
 within a population and deaths of each group are sums of those rates; arrests are activity
 times the security forces' density. The units are not the engine's (rates per tick of
 shares, not deaths per 100,000), so the null model is only compared between scenarios or
-windows of the same metric, never with a constant. Used to grade claims
-(``docs/claims.md``).
+windows of the same metric, never with a constant. On regions each region's plan (its mix,
+its forces, its effects) gives its rates, weighted by residents as the engine's. Used to
+grade claims (``docs/claims.md``).
 """
 
 from __future__ import annotations
@@ -24,13 +25,35 @@ import pandas as pd
 from factions.engines.base import METRIC_COLUMNS
 from factions.engines.ground.engine import parse_options
 from factions.engines.ground.mapping import plan_from_timeline
+from factions.engines.ground.regions import regional_plans, uses_regions
 
 
 def ground_null(scenario, scenario_id: str, options: Mapping | None = None) -> pd.DataFrame:
-    """Null metrics of the ground engine (see the module docs), month by month."""
+    """Null metrics of the ground engine (see the module docs), month by month; on
+    regions (:mod:`.regions`) each region's from its own plan and mix, the national ones
+    their residents-weighted sums, as the engine reports them."""
     o = parse_options(options or {})
-    plan = plan_from_timeline(scenario, scenario.timeline(scenario_id), o["cop_density"],
-                              o["kill_scale"])
+    if not uses_regions(scenario, o["regions"]):
+        plan = plan_from_timeline(scenario, scenario.timeline(scenario_id), o["cop_density"],
+                                  o["kill_scale"])
+        return _plan_rows(plan, o)
+    frames = []
+    for rp in regional_plans(scenario, scenario_id, o):
+        rows = _plan_rows(rp.plan, o)
+        frames.append(rows.assign(value=rows["value"] * rp.weight))
+        for name, regional in (("deaths", "region_deaths"), ("sectarian_deaths",
+                                                             "region_sectarian_deaths"),
+                               ("activity", "region_activity")):
+            sel = rows[rows["metric"] == name]
+            frames.append(sel.assign(metric=f"{regional}.{rp.region}"))
+    out = pd.concat(frames, ignore_index=True)
+    national = ~out["metric"].str.startswith("region_")
+    summed = (out[national].groupby(["metric", "month"], sort=False, as_index=False)["value"]
+              .sum())
+    return pd.concat([summed, out[~national]], ignore_index=True)[METRIC_COLUMNS]
+
+
+def _plan_rows(plan, o) -> pd.DataFrame:
     groups = plan.groups
     n = np.array([g.share for g in groups])
     pops = [g.population for g in groups]

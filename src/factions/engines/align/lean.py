@@ -1,0 +1,71 @@
+"""The align engine's lean mode: metrics only, for the draws of an ensemble.
+
+A draw of ``factions run`` needs only the metrics its claims read, not the tables and
+figures of the report. With ``lean=true`` the engine computes, for the months listed in
+option ``months`` (default: all), each month's frustration index, balance score,
+triangle balance, the size of every actor's bloc and the tie metrics the claims name
+(:mod:`.tie_metrics`, on the ties of :func:`.evolve.tie_series`: free ones evolved under the
+scenario's dynamics) — and voting power when ``power`` is true — and nothing else (no tie strain, contributions, triads or comparisons). Option
+``method`` chooses how each month's frustration is found: ``exact`` (the MIP of
+:func:`~factions.engines.align.frustration`) or ``heuristic``
+(:func:`~factions.engines.align.frustration_heuristic`, an upper bound; on the 88 distinct
+networks of the embedded Iraq scenario it equals the exact optimum every time, see
+``docs/performance/align.md``). Months with the same network are computed once.
+"""
+
+from __future__ import annotations
+
+__all__ = ["lean_align"]
+
+import numpy as np
+import pandas as pd
+
+from factions.engines.align.balance import balance_score, triangle_balance
+from factions.engines.align.evolve import tie_series
+from factions.engines.align.frustration import frustration
+from factions.engines.align.graph import signed_graph
+from factions.engines.align.heuristic import frustration_heuristic
+from factions.engines.align.tables import council_power
+from factions.engines.align.tie_metrics import requested_values
+
+
+def lean_align(scenario, scenario_id: str, seed: int, options: dict, result_cls):
+    """Monthly metrics only (see the module docs); ``options`` are checked already."""
+    tl = scenario.timeline(scenario_id)
+    ties_t = tie_series(scenario, scenario_id, seed)
+    months = [m for m in tl.months if not options["months"] or m in set(options["months"])]
+    rng = np.random.default_rng(seed)
+    cache: dict[tuple, tuple] = {}
+    rows, sizes = [], {}
+    for mo in months:
+        rel = tuple(sorted(ties_t.relations_at(mo)))
+        if rel not in cache:
+            g = signed_graph([(a, b, w, abs(w)) for a, b, w in rel])
+            if options["method"] == "heuristic":
+                fr = frustration_heuristic(g, seed=rng)
+                value, labels = fr.value, fr.labels
+            else:
+                fr = frustration(g, time_limit=options["time_limit"], seed=rng)
+                value, labels = fr.value, fr.labels
+            lab = dict(zip(g.nodes, np.asarray(labels).tolist(), strict=True))
+            cache[rel] = (value, balance_score(g, value), triangle_balance(g), lab)
+        value, bal, tri, lab = cache[rel]
+        rows.append({"month": mo, "frustration": value, "balance": bal, "triangle_balance": tri})
+        counts = pd.Series(lab).value_counts()
+        sizes.update({(mo, a): int(counts[b]) for a, b in lab.items()})
+    power = {}
+    if options["power"]:
+        _, _, power = council_power(tl, months[-1] if months else tl.months[-1], [],
+                                    options["quota"])
+        power = {k: {(m, p): v for (m, p), v in d.items() if m in set(months)}
+                 for k, d in power.items()}
+    rows_at = [ties_t.index(m) for m in months]
+    tie_metrics = {k: v[rows_at] for k, v in requested_values(scenario, ties_t.weights).items()}
+    return result_cls(engine="align", scenario_id=scenario_id, seed=seed,
+                      summary={"lean": True, "months": len(months),
+                               "method": options["method"]},
+                      month=months[-1] if months else "", k=options["k"],
+                      monthly=pd.DataFrame(rows, columns=["month", "frustration", "balance",
+                                                          "triangle_balance"]),
+                      _bloc_sizes=sizes, _power_monthly=power, series=ties_t,
+                      tie_metrics=tie_metrics)
