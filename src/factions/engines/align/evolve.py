@@ -8,11 +8,15 @@ With one (``scenarios[].dynamics``, ``docs/scenario.md``), from its month ``from
 evolve under its model, one month at a time
 (:func:`~factions.engines.align.dynamics.evolve_schedule`), except while a shock's effect
 on the pair is active: a tie a shock sets is an exogenous fact and follows the timeline.
+A dated fact of the file is one too: in a month where a free tie's typed value changes (a
+dated relation begins or ends: ``start``/``end``), the tie takes the new typed value that
+month and evolves freely again from there (:func:`dated_changes`).
 """
 
 from __future__ import annotations
 
-__all__ = ["tie_series", "typed_ties", "shocked_ties", "free_pattern", "provide_ties"]
+__all__ = ["tie_series", "typed_ties", "shocked_ties", "free_pattern", "provide_ties",
+           "dated_changes"]
 
 from collections.abc import Mapping
 from typing import Any
@@ -57,6 +61,15 @@ def shocked_ties(scenario, tl, actors: list[str]) -> np.ndarray:
             hi = month_index(eff.until) if eff.until else 10**9
             act = (idx >= lo) & (idx <= hi)
             out[act, index[a], index[b]] = out[act, index[b], index[a]] = True
+    return out
+
+
+def dated_changes(typed: np.ndarray) -> np.ndarray:
+    """``(T, n, n)`` bool: the months in which a tie's typed value differs from the month
+    before (a dated relation of the file begins or ends, or a shock's effect starts, ramps
+    or stops); month 0 is never a change."""
+    out = np.zeros(typed.shape, dtype=bool)
+    out[1:] = np.abs(np.diff(typed, axis=0)) > 1e-12
     return out
 
 
@@ -119,6 +132,7 @@ def tie_series(scenario, scenario_id: str, seed: int = 0) -> TieSeries:
     start = tl.months.index(spec.from_) if spec.from_ else 0
     free = np.zeros_like(shocked)
     free[start:] = free_pattern(spec, actors)[None] & ~shocked[start:]
+    free[start + 1:] &= ~dated_changes(typed)[start + 1:]
     try:
         weights = evolve_schedule(typed, free, spec.model, start=start, seed=seed,
                                   rate=spec.rate, inertia=spec.inertia, **spec.options)
