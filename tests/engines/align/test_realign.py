@@ -277,3 +277,15 @@ def test_evolve_schedule_refuses_ties_outside_the_unit_interval():
         evolve_schedule(x, _free(3, 2), "heider")
     with pytest.raises(Exception, match="rate"):
         evolve_schedule(x / 2, _free(3, 2), "heider", rate=-1.0)
+
+
+def test_lean_claimed_computes_blocs_only_where_claims_read_them(toy):
+    al = get("align")
+    lean = al.execute(toy, "emergent", 0, {"lean": True, "power": False, "claimed": True}, None)
+    assert lean.monthly.empty                      # the toy's claims read only tie metrics
+    m = lean.metrics().query("metric == 'tie.ins.occ'").set_index("month")["value"]
+    assert len(m) == len(toy.months())
+    assert m["2011-12"] == pytest.approx(tie_series(toy, "emergent").tie("ins", "occ")[-1])
+    full = al.execute(toy, "emergent", 0, {"lean": True, "power": False}, None)
+    assert len(full.monthly) == len(toy.months())
+    assert full.metrics().query("metric == 'tie.ins.occ'")["value"].tolist() == m.tolist()

@@ -53,6 +53,8 @@ OPTIONS = (
     Option("method", "choice", "exact", "in lean mode, how each month's frustration is found",
            choices=("exact", "heuristic")),
     Option("power", "bool", True, "in lean mode, also compute voting power"),
+    Option("claimed", "bool", False, "in lean mode, compute the blocs and frustration of a "
+           "named scenario only on the windows of the claims that read them on it"),
 )
 
 
@@ -116,6 +118,7 @@ class AlignResult(EngineResult):
     series: TieSeries | None = field(default=None, repr=False)
     monthly_blocs: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
     tie_metrics: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    tie_months: list[str] | None = field(default=None, repr=False)
 
     def provided(self, name: str):
         """``"ties"``: the :class:`~factions.engines.channels.TieSeries` (evolved ties)."""
@@ -201,7 +204,7 @@ class AlignResult(EngineResult):
         return pd.DataFrame(rows, columns=METRIC_COLUMNS)
 
     def _tie_rows(self) -> list[tuple]:
-        months = self.monthly["month"].tolist()
+        months = self.monthly["month"].tolist() if self.tie_months is None else self.tie_months
         return [(name, mo, float(v)) for name, values in self.tie_metrics.items()
                 for mo, v in zip(months, values, strict=True)]
 

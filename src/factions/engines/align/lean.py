@@ -29,15 +29,40 @@ from factions.engines.align.tables import council_power
 from factions.engines.align.tie_metrics import requested_values
 
 
+_STRUCTURAL = ("frustration", "balance", "triangle_balance", "k_frustration", "bloc_size")
+
+
+def _claimed_months(scenario, scenario_id: str, all_months: list[str]) -> set[str]:
+    """The months whose blocs and frustration the claims on ``scenario_id`` read."""
+    out: set[str] = set()
+    for c in scenario.claims:
+        t = c.test
+        if t is None or not t.metric or not t.metric.startswith("align."):
+            continue
+        if t.metric.split(".")[1] not in _STRUCTURAL:
+            continue
+        for side in (t.lhs, t.rhs):
+            if side.scenario != scenario_id:
+                continue
+            if side.window is None:
+                out.update(all_months)
+            else:
+                out.update(m for m in all_months if side.window[0] <= m <= side.window[1])
+    return out
+
+
 def lean_align(scenario, scenario_id: str, seed: int, options: dict, result_cls):
     """Monthly metrics only (see the module docs); ``options`` are checked already."""
     tl = scenario.timeline(scenario_id)
     ties_t = tie_series(scenario, scenario_id, seed)
     months = [m for m in tl.months if not options["months"] or m in set(options["months"])]
+    structure = _claimed_months(scenario, scenario_id, tl.months) if options["claimed"] else None
     rng = np.random.default_rng(seed)
     cache: dict[tuple, tuple] = {}
     rows, sizes = [], {}
     for mo in months:
+        if structure is not None and mo not in structure:
+            continue
         rel = tuple(sorted(ties_t.relations_at(mo)))
         if rel not in cache:
             g = signed_graph([(a, b, w, abs(w)) for a, b, w in rel])
@@ -68,4 +93,4 @@ def lean_align(scenario, scenario_id: str, seed: int, options: dict, result_cls)
                       monthly=pd.DataFrame(rows, columns=["month", "frustration", "balance",
                                                           "triangle_balance"]),
                       _bloc_sizes=sizes, _power_monthly=power, series=ties_t,
-                      tie_metrics=tie_metrics)
+                      tie_metrics=tie_metrics, tie_months=months)
