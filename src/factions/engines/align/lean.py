@@ -28,7 +28,6 @@ from factions.engines.align.heuristic import frustration_heuristic
 from factions.engines.align.tables import council_power
 from factions.engines.align.tie_metrics import requested_values
 
-
 _STRUCTURAL = ("frustration", "balance", "triangle_balance", "k_frustration", "bloc_size")
 
 
