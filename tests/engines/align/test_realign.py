@@ -289,3 +289,23 @@ def test_lean_claimed_computes_blocs_only_where_claims_read_them(toy):
     full = al.execute(toy, "emergent", 0, {"lean": True, "power": False}, None)
     assert len(full.monthly) == len(toy.months())
     assert full.metrics().query("metric == 'tie.ins.occ'")["value"].tolist() == m.tolist()
+
+
+def test_a_dynamic_scenario_draws_its_evolution_and_tables_what_moved(toy):
+    res = get("align").execute(toy, "emergent", 0, {}, None)
+    figs = res.figures()
+    for name in ("blocs_by_month", "ties_typed_vs_emergent", "network_evolution"):
+        assert name in figs and figs[name].to_json()
+    heat = figs["blocs_by_month"].data[0]
+    assert list(heat.y) == [a.id for a in toy.actors] and len(heat.x) == len(toy.months())
+    assert {a["text"] for a in figs["blocs_by_month"].layout.annotations} >= {"dynamics",
+                                                                               "souring"}
+    tables = res.tables()
+    moved = tables["ties_moved"].set_index(["a", "b"])
+    assert moved.loc[("occ", "ins"), "by_dynamics"] and not moved.loc[("occ", "ins"), "by_shock"]
+    emergent = tables["ties_emergent"]
+    row = emergent[(emergent["a"] == "occ") & (emergent["b"] == "ins")
+                   & (emergent["month"] == "2011-12")].iloc[0]
+    assert row["typed"] == -0.6 and row["emergent"] > 0
+    static = get("align").execute(toy, "typed", 0, {}, None)
+    assert "blocs_by_month" not in static.figures() and "ties_moved" not in static.tables()

@@ -75,9 +75,11 @@ def blocs_by_month_figure(ts: TieSeries, monthly_blocs, title: str,
     start = int(np.argmax(ts.free.any(axis=(1, 2)))) if ts.free.any() else None
     lines = ([(ts.months[start], "dynamics")] if start is not None else []) + list(marks)
     for mo, label in lines:
-        if mo in ts.months:
-            fig.add_vline(x=mo, line_dash="dash", line_color="#444", line_width=1,
-                          annotation_text=label, annotation_font_size=9)
+        if mo in ts.months:  # a categorical axis: a shape and an annotation, not add_vline
+            fig.add_shape(type="line", x0=mo, x1=mo, y0=0, y1=1, xref="x", yref="paper",
+                          line=dict(dash="dash", color="#444", width=1))
+            fig.add_annotation(x=mo, y=1, xref="x", yref="paper", text=label,
+                               showarrow=False, yanchor="bottom", font=dict(size=9))
     fig.update_layout(title=title, height=max(320, 16 * len(ts.actors) + 120), width=900,
                       margin=dict(l=130, r=20, t=60, b=50), yaxis_autorange="reversed")
     return fig
