@@ -132,7 +132,7 @@ def tie_series(scenario, scenario_id: str, seed: int = 0) -> TieSeries:
     start = tl.months.index(spec.from_) if spec.from_ else 0
     free = np.zeros_like(shocked)
     free[start:] = free_pattern(spec, actors)[None] & ~shocked[start:]
-    free[start + 1:] &= ~dated_changes(typed)[start + 1:]
+    free[start:] &= ~dated_changes(typed)[start:]
     try:
         weights = evolve_schedule(typed, free, spec.model, start=start, seed=seed,
                                   rate=spec.rate, inertia=spec.inertia, **spec.options)
