@@ -12,10 +12,20 @@ registered with :func:`factions.engines.register` as an :class:`Engine` that dec
 * ``needs`` — :class:`~factions.engines.needs.Need` entries on the scenario; an engine
   whose needs a scenario does not meet is skipped by the pipeline with the reason;
 * ``provides`` / ``consumes`` — names of outputs that flow between engines (e.g.
-  ``"ties"``: the alignment month by month). Engines never import each other: the
+  ``"ties"``: the alignment month by month, a
+  :class:`~factions.engines.channels.TieSeries`). Engines never import each other: the
   pipeline orders engines so that providers run first (a cycle is an error) and passes
-  ``upstream = {name: provider's result}`` to consumers; an absent provider leaves the
-  name out of ``upstream`` and the consumer falls back on the scenario's own inputs;
+  ``upstream = {name: result.provided(name)}`` to consumers (by default the provider's
+  whole result; typed objects live in :mod:`factions.engines.channels`, which both sides
+  import); an absent provider leaves the name out of ``upstream`` and the consumer falls
+  back on the scenario's own inputs;
+* ``provide(scenario, scenario_id, seed, options, upstream)`` — optionally, a cheap function
+  returning ``{name: object}`` for the names the engine provides without running the whole
+  engine; the pipeline calls it when the engine runs only to feed a consumer (e.g. a
+  consumer's task in an ensemble), and it must give what ``result.provided(name)`` gives;
+* ``checks(scenario)`` — optionally, the located problems of the inputs only this engine
+  understands (e.g. the model named by a ``dynamics`` entry), reported by ``factions check``
+  and before every run with the other engine-dependent checks;
 * ``observables`` — the quantities that scenario observations may declare they measure
   (``observations[].compares: <engine>.<quantity>``), with the location kinds a
   per-location quantity needs;
@@ -106,6 +116,10 @@ class EngineResult:
 
         return pd.DataFrame(columns=METRIC_COLUMNS)
 
+    def provided(self, name: str) -> Any:
+        """What this result passes to consumers under ``name`` (default: the result)."""
+        return self
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form: provenance, summary and tables as records."""
         return {
@@ -164,6 +178,8 @@ class Engine:
     reads: tuple[str, ...] | None = None
     null: Callable[..., pd.DataFrame] | None = None
     null_relative: bool = False
+    provide: Callable[..., Mapping[str, Any]] | None = None
+    checks: Callable[[Any], list] | None = None
     uses_history: bool = False
     order: int = 50
     stochastic: bool = False

@@ -5,14 +5,16 @@ engines: every observation's ``compares`` names a quantity an engine declares (w
 ``location`` of the right kind where the quantity is per location, and none otherwise);
 no two observations claim the same quantity at the same place; an observation with a
 ``region`` measures a quantity with a regional form; every claim's metric is one that its
-engine (or the decomposition, ``decompose.*``) reports on this scenario.
+engine (or the decomposition, ``decompose.*``) reports on this scenario; and each engine's
+own ``checks`` (e.g. the align engine's of the ``dynamics`` section: a model that exists,
+its options).
 """
 
 from __future__ import annotations
 
 __all__ = ["engine_problems"]
 
-from factions.engines import metric_declared, observables
+from factions.engines import available, metric_declared, observables
 from factions.errors import Problem
 
 
@@ -79,6 +81,9 @@ def engine_problems(scenario) -> list[Problem]:
         why = metric_declared(dec.metric, scenario)
         if why:
             out.append(scenario.problem_at(("decomposition", "metric"), why))
+    for engine in available():
+        if engine.checks is not None:
+            out += engine.checks(scenario)
     return out
 
 

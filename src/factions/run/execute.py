@@ -10,8 +10,10 @@ reasons everywhere:
 * an engine that raises :class:`~factions.errors.FactionsError` while running is skipped
   with the message, or refused when strict.
 
-:func:`run_chain` runs an engine after the providers of what it consumes, passing their
-results as ``upstream`` (engines never import each other).
+:func:`run_chain` runs an engine after the providers of what it consumes, passing what
+their results provide as ``upstream`` (engines never import each other). A provider that
+declares ``provide`` and has not run in full yet is asked only for what it provides (its
+cheap path: an ensemble task of a consumer does not run the whole provider).
 """
 
 from __future__ import annotations
@@ -83,21 +85,17 @@ def run_chain(engine: Engine, engines: Sequence[Engine], scenario, scenario_id: 
     ``done`` caches outcomes by (engine, scenario id, seed) across calls — the seed only
     for engines that ``stochastic`` marks as such (a deterministic provider runs once for
     every seed of its consumers); a provider that was skipped leaves its name out of
-    ``upstream``. With a :class:`~factions.run.cache.ResultCache`, an outcome whose
-    content key (:func:`~factions.run.cache.content_key`) is on disk is read instead of
-    computed, and a computed one is stored.
+    ``upstream``. A provider with a ``provide`` function that has not run in full is asked
+    for its names only (cached in ``done`` too). With a
+    :class:`~factions.run.cache.ResultCache`, an outcome whose content key
+    (:func:`~factions.run.cache.content_key`) is on disk is read instead of computed, and a
+    computed one is stored.
     """
     done = {} if done is None else done
-    by_name = {e.name: e for e in engines}
-    upstream, upkeys = {}, {}
-    for name, provider in upstream_of(engine, engines).items():
-        out = run_chain(by_name[provider], engines, scenario, scenario_id, seed, options,
-                        False, done, stochastic, cache)
-        if out.ok:
-            upstream[name] = out.result
-        upkeys[name] = getattr(out, "key", "")
+    upstream, upkeys = _upstream(engine, engines, scenario, scenario_id, seed, options, done,
+                                 stochastic, cache)
     seeded = stochastic is None or stochastic.get(engine.name, True)
-    key = (engine.name, scenario_id, int(seed) if seeded else None)
+    key = _key(engine, scenario_id, seed, stochastic)
     if key not in done:
         ckey = None
         if cache is not None and cache.dir is not None:
@@ -118,6 +116,64 @@ def run_chain(engine: Engine, engines: Sequence[Engine], scenario, scenario_id: 
             cache.put(ckey, out)
         done[key] = out
     return done[key]
+
+
+def _key(engine: Engine, scenario_id: str, seed: int, stochastic) -> tuple:
+    seeded = stochastic is None or stochastic.get(engine.name, True)
+    return (engine.name, scenario_id, int(seed) if seeded else None)
+
+
+def _upstream(engine, engines, scenario, scenario_id, seed, options, done, stochastic,
+              cache=None) -> tuple[dict, dict]:
+    """``{name: object}`` of what ``engine`` consumes, from its providers among ``engines``,
+    and ``{name: content key}`` of the providers' results (``""`` without a cache)."""
+    by_name = {e.name: e for e in engines}
+    upstream, upkeys = {}, {}
+    for name, pname in upstream_of(engine, engines).items():
+        provider = by_name[pname]
+        key = _key(provider, scenario_id, seed, stochastic)
+        if key not in done and provider.provide is not None:
+            pkey = ("provide", *key)
+            if pkey not in done:
+                done[pkey] = _provide(provider, engines, scenario, scenario_id, seed, options,
+                                      done, stochastic, cache)
+            provided, upkeys[name] = done[pkey]
+            if provided is not None and name in provided:
+                upstream[name] = provided[name]
+            continue
+        out = run_chain(provider, engines, scenario, scenario_id, seed, options, False, done,
+                        stochastic, cache)
+        if out.ok:
+            upstream[name] = out.result.provided(name)
+        upkeys[name] = getattr(out, "key", "")
+    return upstream, upkeys
+
+
+def _provide(provider: Engine, engines, scenario, scenario_id, seed, options, done,
+             stochastic, cache=None) -> tuple[dict | None, str]:
+    """The provider's cheap path, under the same skip rules as a full run (``None``:
+    skipped), and the content key a full run of the provider would have (``""`` without a
+    cache)."""
+    opts = options.get(provider.name)
+    ups, upkeys = _upstream(provider, engines, scenario, scenario_id, seed, options, done,
+                            stochastic, cache)
+    ckey = ""
+    if cache is not None and cache.dir is not None:
+        from factions.run.cache import content_key
+
+        seeded = stochastic is None or stochastic.get(provider.name, True)
+        ckey = content_key(provider, scenario, scenario_id,
+                           seed=int(seed) if seeded else None, options=dict(opts or {}),
+                           upstream=upkeys)
+    if unmet_needs(provider, scenario, opts):
+        return None, ckey
+    try:
+        return dict(provider.provide(scenario, scenario_id, int(seed),
+                                     provider.check_options(opts),
+                                     {k: v for k, v in ups.items() if k in provider.consumes})
+                    ), ckey
+    except FactionsError:
+        return None, ckey
 
 
 def metric_rows(outcome: Outcome, keep=None) -> pd.DataFrame:

@@ -45,7 +45,7 @@ from factions.scenario import Scenario
 
 METRICS_COLUMNS = ["engine", "scenario", "seed", "metric", "month", "value"]
 _SCENARIO_SECTIONS = ("actors.", "positions.", "relations.", "populations.", "forces.",
-                      "shocks.", "parameters.", "locations.", "routes.")
+                      "shocks.", "parameters.", "locations.", "routes.", "dynamics.")
 
 
 def replica_seeds(seed: int, replicas: int) -> list[int]:
@@ -410,7 +410,8 @@ def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
     """What the draws run: the named scenarios and engines the claims need (and the
     providers of what those engines consume), with options for metrics-only work.
 
-    * align runs in lean mode (metrics only) on the months of its claims' windows, with
+    * align runs in lean mode (metrics only) on the months of its claims' windows (blocs and
+      frustration of a named scenario only where its own claims read them), with
       voting power only when a claim names it;
     * the displacement engine does not refit its flow parameters in every draw: it takes
       the ones the primary run fitted to the observed stocks (an in-sample fit of the
@@ -445,7 +446,8 @@ def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
             months = sorted({m for w in windows for m in scenario.months() if w[0] <= m <= w[1]})
         power = any(t.metric.startswith(("align.banzhaf", "align.shapley")) for t in claims)
         options.setdefault("align", {}).update(
-            {"lean": True, "power": power, **({"months": months} if months else {})})
+            {"lean": True, "power": power, "claimed": True,
+             **({"months": months} if months else {})})
     if "displace" in names and options.get("displace", {}).get("calibrate", True):
         fit = next((r for r in out.primary() if r.engine == "displace"
                     and r.summary.get("calibrated")), None)

@@ -33,7 +33,7 @@ from factions.run.runner import replica_seeds
 from factions.scenario import Scenario
 
 SCENARIO_PREFIXES = ("actors.", "positions.", "relations.", "populations.", "forces.", "shocks.",
-                     "parameters.", "locations.", "routes.")
+                     "parameters.", "locations.", "routes.", "dynamics.")
 KEY_VERSION = 1
 
 
@@ -120,7 +120,7 @@ def _check_vary_names(scenario: Scenario, names: Sequence[str], engines) -> None
                              f"accepted: {accepted}")
         raise InputError(f"--vary {name}: not a scenario parameter (actors.*, positions.*, "
                          "relations.*, populations.*, forces.*, parameters.*, locations.*, "
-                         "shocks.<shock>.<effect>) "
+                         "shocks.<shock>.<effect>, dynamics.<id>.rate|inertia) "
                          "nor an option <engine>.<option> of an engine being run")
 
 

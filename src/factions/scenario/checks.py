@@ -19,7 +19,7 @@ from factions.scenario.schema import ScenarioModel
 from factions.scenario.yamlsrc import Located
 
 _ID_SECTIONS = ("actors", "issues", "populations", "forces", "parameters", "regions", "locations",
-                "shocks", "scenarios", "claims", "observations")
+                "shocks", "dynamics", "scenarios", "claims", "observations")
 
 
 def cross_check(model: ScenarioModel, loc: Located) -> list[Problem]:
@@ -34,7 +34,7 @@ def cross_check(model: ScenarioModel, loc: Located) -> list[Problem]:
 
     for section in _ID_SECTIONS:
         seen: dict[str, int] = {}
-        for i, item in enumerate(getattr(model, section)):
+        for i, item in enumerate(getattr(model, section) or ()):
             if item.id in seen:
                 out.append(loc.problem((section, i, "id"),
                                        f"duplicate id {item.id!r} (first at {section}[{seen[item.id]}])"))
@@ -112,6 +112,8 @@ def cross_check(model: ScenarioModel, loc: Located) -> list[Problem]:
         if o.region is not None and o.region not in regions:
             out.append(loc.problem(("observations", i, "region"), f"unknown region {o.region!r}"))
     for i, x in enumerate(model.locations):
+        if x.actor is not None and x.actor not in actors:
+            out.append(loc.problem(("locations", i, "actor"), f"unknown actor {x.actor!r}"))
         if x.region is not None and x.region not in regions:
             out.append(loc.problem(("locations", i, "region"), f"unknown region {x.region!r}"))
     pops = {g.id for g in model.populations}
@@ -149,7 +151,13 @@ def cross_check(model: ScenarioModel, loc: Located) -> list[Problem]:
                 out.append(loc.problem((*path, "set"),
                                        f"{eff.amount} is outside the domain [{spec.lo}, {spec.hi}] of {spec.name}"))
 
+    out += _dynamics_problems(model, loc, bad_month)
+    dyn_ids = {d.id for d in model.dynamics or ()}
     for i, sc in enumerate(model.scenarios):
+        if sc.dynamics is not None and sc.dynamics not in dyn_ids:
+            known = ", ".join(sorted(dyn_ids)) or "none: the file has no dynamics section"
+            out.append(loc.problem(("scenarios", i, "dynamics"),
+                                   f"unknown dynamics {sc.dynamics!r} (known: {known})"))
         seen_sh: set[str] = set()
         for j, s in enumerate(sc.shocks):
             if s not in shocks:
@@ -193,6 +201,27 @@ def cross_check(model: ScenarioModel, loc: Located) -> list[Problem]:
             if sd.window:
                 bad_month((*path, "window", 0), sd.window[0])
                 bad_month((*path, "window", 1), sd.window[1])
+    return out
+
+
+def _dynamics_problems(model: ScenarioModel, loc: Located, bad_month) -> list[Problem]:
+    """Pairs naming known actors (or ``*``), no self-pairs, ``from`` in the period. The
+    model name and its own options are the align engine's to check
+    (:func:`factions.run.checks.engine_problems`)."""
+    out: list[Problem] = []
+    actors = {a.id for a in model.actors}
+    for i, d in enumerate(model.dynamics or ()):
+        path = ("dynamics", i)
+        bad_month((*path, "from"), d.from_)
+        for field in ("free", "fixed"):
+            for j, pair in enumerate(getattr(d, field)):
+                for k, who in enumerate(pair):
+                    if who != "*" and who not in actors:
+                        out.append(loc.problem((*path, field, j, k), f"unknown actor {who!r} "
+                                                                     "(an actor id or '*')"))
+                if pair[0] == pair[1] and pair[0] != "*":
+                    out.append(loc.problem((*path, field, j), f"a tie from {pair[0]!r} to "
+                                                              "itself"))
     return out
 
 

@@ -23,6 +23,8 @@ from factions.scenario.timeline import Timeline, apply_effects
 from factions.scenario.uncertain import uncertain_inputs
 
 IMPLICIT_SCENARIO = "baseline"
+#: dynamics fields that draws and sweeps may vary, with the domain their values are clipped to
+_DYNAMICS_FIELDS = {"rate": (1e-9, float("inf")), "inertia": (0.0, 0.999)}
 
 
 class Scenario(ScenarioModel):
@@ -106,6 +108,13 @@ class Scenario(ScenarioModel):
         kind = next((a.kind for a in self.actors if a.id == force.actor), None)
         return {"government": "police", "state": "intervention"}.get(kind, "combatant")
 
+    def dynamics_of(self, scenario_id: str):
+        """The ``dynamics`` entry a named scenario uses (``None``: every tie fixed)."""
+        sdef = self.scenario_def(scenario_id)
+        if sdef is None or sdef.dynamics is None:
+            return None
+        return next(d for d in self.dynamics or () if d.id == sdef.dynamics)
+
     def uncertain_inputs(self) -> list:
         """Every uncertain input: ranges given in the file, and the default bands of
         judgements whose source is an assumption or an approximation (see
@@ -161,7 +170,8 @@ class Scenario(ScenarioModel):
                     sid, j, spec = effect_param(name, self, specs)
                     effects[(sid, j)] = min(max(float(value), spec.lo), spec.hi)
                     continue
-                if name.startswith("routes.") or ".movements." in name:
+                if (name.startswith(("routes.", "dynamics."))
+                        or ".movements." in name):
                     static[name] = float(value)
                     continue
                 if name.startswith("relations.") and name.count(".") == 3:
@@ -209,8 +219,15 @@ class Scenario(ScenarioModel):
         """``model_copy`` updates for route distances and movement shares."""
         routes = list(self.routes)
         pops = list(self.populations)
+        dyns = list(self.dynamics or ())
         for name, value in static.items():
             parts = name.split(".")
+            if parts[0] == "dynamics" and len(parts) == 3 and parts[2] in _DYNAMICS_FIELDS:
+                j = next((i for i, d in enumerate(dyns) if d.id == parts[1]), None)
+                if j is not None:
+                    lo, hi = _DYNAMICS_FIELDS[parts[2]]
+                    dyns[j] = dyns[j].model_copy(update={parts[2]: min(max(value, lo), hi)})
+                    continue
             if parts[0] == "routes" and len(parts) == 4 and parts[3] == "distance_km":
                 j = next((i for i, r in enumerate(routes)
                           if {r.a, r.b} == {parts[1], parts[2]}), None)
@@ -229,7 +246,10 @@ class Scenario(ScenarioModel):
                     continue
             problems.append(Problem(self._file, None, None, name,
                                     f"unknown parameter {name!r}"))
-        return {"routes": routes, "populations": pops}
+        out = {"routes": routes, "populations": pops}
+        if self.dynamics is not None:
+            out["dynamics"] = dyns
+        return out
 
     def shock_as_run(self, shock_id: str):
         """The shock with any effect strengths replaced by :meth:`with_base`."""

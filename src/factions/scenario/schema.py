@@ -11,7 +11,7 @@ __all__ = [
     "Month", "Identifier", "Meta", "SourceRef", "Actor", "Issue", "Position", "Relation",
     "Group", "Force", "Parameter", "Location", "Route", "Effect", "Shock", "ScenarioDef",
     "Side", "ClaimTest", "Claim", "Observation", "ScenarioModel", "ACTOR_KINDS", "Movement",
-    "FORCE_ROLES", "Region", "CalibrationSpec", "DecompositionSpec",
+    "FORCE_ROLES", "Region", "CalibrationSpec", "DecompositionSpec", "Dynamics", "ANY_ACTOR",
 ]
 
 from typing import Annotated, Literal
@@ -181,6 +181,8 @@ class Location(_Strict):
     name: Text
     kind: Literal["origin", "host", "idp", "camp"]
     country: Text
+    actor: Identifier | None = Field(
+        default=None, description="the state that governs a host (its ties can close it)")
     region: Identifier | None = None
     population: Annotated[Number, Field(ge=0.0)] | None = None
     restriction: Unit = 0.0
@@ -244,11 +246,55 @@ class Shock(_Strict):
     effects: list[Effect] = Field(min_length=1)
 
 
+#: in a pair of ``dynamics[].free`` / ``fixed``: any actor
+ANY_ACTOR = "*"
+
+
+def _all_pairs(v):
+    """``free: all`` is every pair, ``[["*", "*"]]``."""
+    if isinstance(v, str):
+        if v == "all":
+            return [[ANY_ACTOR, ANY_ACTOR]]
+        raise ValueError(f"must be 'all' or a list of [actor, actor] pairs, got {v!r}")
+    return v
+
+
+Pair = Annotated[list[Text], Field(min_length=2, max_length=2)]
+
+
+class Dynamics(_Strict):
+    """Ties that evolve under a model of structural-balance dynamics (``docs/scenario.md``).
+
+    From month ``from`` (default: the period's start) the *free* ties (pairs matched by
+    ``free`` and not by ``fixed``; ``"*"`` matches any actor, absent ties start at 0) evolve
+    one month at a time, ``rate`` model time per month with ``inertia``; every other tie,
+    and a free tie while a shock's effect on it is active, is *fixed* at the value the file
+    and its shocks give it. A named scenario uses it with ``scenarios[].dynamics: <id>``."""
+
+    id: Identifier
+    name: str = ""
+    model: Text
+    rate: Annotated[Number, Field(gt=0.0)]
+    inertia: Annotated[Number, Field(ge=0.0, lt=1.0)] = 0.0
+    from_: Month | None = Field(default=None, alias="from")
+    free: Annotated[list[Pair], BeforeValidator(_all_pairs)]
+    fixed: list[Pair] = Field(default_factory=list)
+    options: dict[str, int | float | str | dict[str, float] | None] = Field(
+        default_factory=dict, description="the model's own parameters (bound, dt, p, ...)")
+    description: str = ""
+    source: Text
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
 class ScenarioDef(_Strict):
     id: Identifier
     name: Text
     description: str = ""
     shocks: list[Identifier] = Field(default_factory=list)
+    dynamics: Identifier | None = Field(
+        default=None, description="the dynamics (dynamics[].id) under which its free ties "
+                                  "evolve; none: every tie fixed")
 
 
 class Side(_Strict):
@@ -361,6 +407,7 @@ class ScenarioModel(_Strict):
     locations: list[Location] = Field(default_factory=list)
     routes: list[Route] = Field(default_factory=list)
     shocks: list[Shock] = Field(default_factory=list)
+    dynamics: list[Dynamics] | None = None
     scenarios: list[ScenarioDef] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     observations: list[Observation] = Field(default_factory=list)

@@ -42,6 +42,7 @@ _FIELDS: dict[tuple[str, str], tuple[float, float]] = {
     ("locations", "hardship"): (0, 1), ("routes", "distance_km"): (0, INF),
     ("effects", "set"): (-INF, INF), ("effects", "shift"): (-INF, INF),
     ("effects", "scale"): (0, INF),
+    ("dynamics", "rate"): (0, INF), ("dynamics", "inertia"): (0, 1),
 }
 
 #: Default bands of judgement fields whose source is an assumption or an approximation:
@@ -64,6 +65,8 @@ DEFAULT_BANDS: dict[tuple[str, str], tuple] = {
     ("routes", "distance_km"): ("rel", 0.85, 1.15),
     ("effects", "shift"): ("rel", 0.75, 1.25),
     ("effects", "scale"): ("factor", 0.5, 1.5),
+    ("dynamics", "rate"): ("rel", 0.5, 2.0),
+    ("dynamics", "inertia"): ("abs", 0.2),
     # effects' `set` takes the band of the parameter it sets (see _effect_set_band)
 }
 
@@ -275,6 +278,10 @@ def uncertain_inputs(scenario, bands: dict[tuple, Band]) -> list[UncertainInput]
         add(("routes", i, "distance_km"), f"routes.{r.a}.{r.b}.distance_km", r.distance_km,
             ("routes", "distance_km"), r.source, f"distance {r.a}–{r.b}",
             domain=(1e-6, INF))
+    for i, d in enumerate(scenario.dynamics or ()):
+        for f, domain in (("rate", (1e-9, INF)), ("inertia", (0.0, 0.95))):
+            add(("dynamics", i, f), f"dynamics.{d.id}.{f}", getattr(d, f), ("dynamics", f),
+                d.source, f"{f} of the dynamics {d.id}", domain=domain)
     specs = parameter_specs(scenario)
     for i, sh in enumerate(scenario.shocks):
         for j, e in enumerate(sh.effects):

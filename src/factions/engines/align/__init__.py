@@ -6,7 +6,10 @@ Array-level API (no scenario needed): build a :class:`SignedGraph` (``signed_gra
 ``contributions``, ``optimal_partitions``, ``realignment``; voting power with ``banzhaf``,
 ``shapley_shubik``, ``minimal_winning_coalitions``, ``power_table``, ``read_seats_csv``;
 structural-balance dynamics with ``balance_dynamics`` (subpackage ``dynamics``: continuous
-dX/dt = X^2, bounded Heider, local / constrained triad, landscape) and its helpers.
+dX/dt = X^2, bounded Heider, local / constrained triad, landscape), ``evolve_schedule``
+(period by period, some ties held by the outside) and its helpers. On a scenario,
+``tie_series`` gives the ties month by month with the free ones evolved (a ``TieSeries``,
+what the engine publishes as ``"ties"``).
 """
 
 from factions.engines import register
@@ -16,6 +19,7 @@ from factions.engines.align.balance import (
     triad_census,
     triangle_balance,
 )
+from factions.engines.align.checks import dynamics_problems
 from factions.engines.align.dynamics import (
     MODELS as DYNAMICS_MODELS,
 )
@@ -23,6 +27,7 @@ from factions.engines.align.dynamics import (
     DynamicsResult,
     balance_dynamics,
     balanced_labels,
+    evolve_schedule,
     imbalanced_triangles,
     landscape_energy,
     landscape_minima,
@@ -37,6 +42,7 @@ from factions.engines.align.engine import (
     run_align,
     scenario_graph,
 )
+from factions.engines.align.evolve import provide_ties, tie_series
 from factions.engines.align.frustration import FrustrationResult, frustration
 from factions.engines.align.graph import (
     SignedGraph,
@@ -63,6 +69,7 @@ from factions.engines.align.realign import (
     realignment,
 )
 from factions.engines.base import Engine
+from factions.engines.channels import TIES, TieSeries
 from factions.engines.needs import Need
 
 __all__ = [
@@ -106,6 +113,9 @@ __all__ = [
     "landscape_minima",
     "landscape_reachable",
     "parse_set",
+    "evolve_schedule",
+    "tie_series",
+    "TieSeries",
 ]
 
 register(
@@ -116,8 +126,11 @@ register(
         options=OPTIONS,
         needs=(Need.section("relations", "alignment is read from the ties between actors"),),
         metrics=align_metrics,
-        reads=("relations.", "actors."),
+        reads=("relations.", "actors.", "dynamics."),
         null=align_null,
+        provides=(TIES,),
+        provide=provide_ties,
+        checks=dynamics_problems,
         order=20,
         stochastic=False,
     )

@@ -19,12 +19,15 @@ from factions.engines.align.balance import (
     triad_census,
     triangle_balance,
 )
+from factions.engines.align.evolve import tie_series
 from factions.engines.align.frustration import frustration
 from factions.engines.align.graph import SignedGraph, signed_graph
 from factions.engines.align.kblocs import k_blocs
 from factions.engines.align.realign import optimal_partitions, realignment
 from factions.engines.align.tables import bloc_changes, council_power
+from factions.engines.align.tie_metrics import emergent_table, requested_values, tie_metric_names
 from factions.engines.base import METRIC_COLUMNS, EngineResult
+from factions.engines.channels import TIES, TieSeries
 from factions.engines.options import Option, check_options
 from factions.errors import EngineError
 
@@ -50,11 +53,14 @@ OPTIONS = (
     Option("method", "choice", "exact", "in lean mode, how each month's frustration is found",
            choices=("exact", "heuristic")),
     Option("power", "bool", True, "in lean mode, also compute voting power"),
+    Option("claimed", "bool", False, "in lean mode, compute the blocs and frustration of a "
+           "named scenario only on the windows of the claims that read them on it"),
 )
 
 
-def scenario_graph(scenario, scenario_id: str, month: str) -> SignedGraph:
-    """Signed network of a scenario at a month: its non-zero relations, shocks applied.
+def scenario_graph(scenario, scenario_id: str, month: str, seed: int = 0) -> SignedGraph:
+    """Signed network of a scenario at a month: its non-zero relations, shocks applied,
+    free ties evolved under the scenario's dynamics (:func:`.evolve.tie_series`).
 
     A relation weight ``r`` in [-1, 1] becomes a tie of sign ``sign(r)`` and weight ``|r|``.
 
@@ -65,7 +71,7 @@ def scenario_graph(scenario, scenario_id: str, month: str) -> SignedGraph:
     """
     tl = scenario.timeline(scenario_id)
     _check_month(tl, month)
-    return _graph(tl.relations_at(month))
+    return _graph(tie_series(scenario, scenario_id, seed).relations_at(month))
 
 
 def _graph(relations) -> SignedGraph:
@@ -109,6 +115,14 @@ class AlignResult(EngineResult):
     compare: dict[str, pd.DataFrame] = field(default_factory=dict)
     snapshot_ties: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     marks: list[tuple[str, str]] = field(default_factory=list)
+    series: TieSeries | None = field(default=None, repr=False)
+    monthly_blocs: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+    tie_metrics: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    tie_months: list[str] | None = field(default=None, repr=False)
+
+    def provided(self, name: str):
+        """``"ties"``: the :class:`~factions.engines.channels.TieSeries` (evolved ties)."""
+        return self.series if name == TIES else self
 
     def tables(self) -> dict[str, pd.DataFrame]:
         out = {"monthly": self.monthly, "blocs": self.blocs, "ties": self.ties,
@@ -117,6 +131,9 @@ class AlignResult(EngineResult):
                "moves": self.moves, "flips": self.flips, "triads": self.triads,
                "power": self.power, "coalitions": self.coalitions}
         out.update({f"compare_{k}": v for k, v in self.compare.items()})
+        if self.series is not None and self.series.dynamic:
+            out["ties_moved"] = self.series.moves()
+            out["ties_emergent"] = emergent_table(self.series)
         return out
 
     def figures(self) -> dict[str, Figure]:
@@ -152,6 +169,11 @@ class AlignResult(EngineResult):
             p = self.power[self.power["month"] == self.month]
             figs["power"] = power_figure(p, f"{self.scenario_id} {self.month}: voting power in "
                                             f"the Council of Representatives")
+        if self.series is not None and self.series.dynamic:
+            from factions.engines.align.figures_ties import evolution_figures
+
+            figs = {**evolution_figures(self.series, self.monthly_blocs, self.scenario_id,
+                                        self.marks), **figs}
         return figs
 
     def metrics(self) -> pd.DataFrame:
@@ -163,6 +185,7 @@ class AlignResult(EngineResult):
             rows += [(f"bloc_size.{a}", mo, float(v)) for (mo, a), v in self._bloc_sizes.items()]
             rows += [(f"{c}.{p}", mo, float(v)) for c, d in self._power_monthly.items()
                      for (mo, p), v in d.items()]
+            rows += self._tie_rows()
             return pd.DataFrame(rows, columns=METRIC_COLUMNS)
         cols += ["k_frustration"] if "k_frustration" in m else []
         for col in cols:
@@ -177,7 +200,13 @@ class AlignResult(EngineResult):
         rows.append(("strained_ties", None, float(np.sum(strained >= 1.0))))
         rows.append(("moved_actors", None, float(self.moves["moved"].sum())
                      if not self.moves.empty else 0.0))
+        rows += self._tie_rows()
         return pd.DataFrame(rows, columns=METRIC_COLUMNS)
+
+    def _tie_rows(self) -> list[tuple]:
+        months = self.monthly["month"].tolist() if self.tie_months is None else self.tie_months
+        return [(name, mo, float(v)) for name, values in self.tie_metrics.items()
+                for mo, v in zip(months, values, strict=True)]
 
     _bloc_sizes: dict = field(default_factory=dict, repr=False)
     _power_monthly: dict = field(default_factory=dict, repr=False)
@@ -204,7 +233,9 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
               upstream: Mapping[str, Any] | None = None) -> AlignResult:
     """Engine entry point: alignment of the scenario's factions month by month.
 
-    For every month: the exact 2-bloc frustration index of the signed network of relations
+    The ties are the scenario's, shocks applied, with the free ones evolved under the
+    named scenario's ``dynamics`` (:func:`.evolve.tie_series`; the engine publishes them as
+    ``"ties"`` for the engines that consume them). For every month: the exact 2-bloc frustration index of the signed network of relations
     (shocks applied), the normalised balance ``1 - 2L/W`` and the share of balanced
     triangles; blocs (up to ``k``) and actors' contributions at snapshot months; the strain
     of each tie at the focus month (share of optimal partitions frustrating it); bloc moves
@@ -219,7 +250,9 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
         Which of its scenarios (shock sets) to run.
     seed : int
         Seed of the heuristics (used only for k-bloc problems beyond the exact size and for
-        time-limit fallbacks) and of nothing else: the engine is deterministic.
+        time-limit fallbacks) and of a stochastic dynamics model (the triad and landscape
+        models); with the deterministic ones (heider, continuous) the engine is
+        deterministic.
     options : mapping
         See :data:`OPTIONS`.
 
@@ -250,6 +283,7 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
 
         return lean_align(scenario, scenario_id, seed, options, AlignResult)
     tl = scenario.timeline(scenario_id)
+    ties_t = tie_series(scenario, scenario_id, seed)
     month = _check_month(tl, options["month"] or tl.months[-1])
     k, cap, time_limit = options["k"], options["cap"], options["time_limit"]
     snapshots = _snapshots(scenario, scenario_id, tl, month, options["snapshots"])
@@ -258,7 +292,7 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
     cache: dict[tuple, tuple] = {}
     monthly_rows, sizes, labels_at = [], {}, {}
     for mo in tl.months:
-        rel = tuple(sorted(tl.relations_at(mo)))
+        rel = tuple(sorted(ties_t.relations_at(mo)))
         if rel not in cache:
             g = _graph(rel)
             fr = frustration(g, time_limit=time_limit, seed=rng)
@@ -282,7 +316,7 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
     kinds = {a.id: a.kind for a in scenario.actors}
     bloc_frames, snapshot_ties, previous = [], {}, None
     for mo in snapshots:
-        g, fr, kb, _ = cache[tuple(sorted(tl.relations_at(mo)))]
+        g, fr, kb, _ = cache[tuple(sorted(ties_t.relations_at(mo)))]
         labels = labels_at[mo] if previous is None else match_blocs(previous, labels_at[mo])
         previous = labels
         lab = np.array([labels[a] for a in g.nodes])
@@ -295,12 +329,12 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
         snapshot_ties[mo] = ties
     blocs = pd.concat(bloc_frames, ignore_index=True)
 
-    g_focus = cache[tuple(sorted(tl.relations_at(month)))][0]
+    g_focus = cache[tuple(sorted(ties_t.relations_at(month)))][0]
     opt = optimal_partitions(g_focus, cap=cap, time_limit=time_limit)
     _, ties = contributions(g_focus, opt.labels[0], opt.strain)
-    moves, flips = bloc_changes(snapshots, blocs, tl)
+    moves, flips = bloc_changes(snapshots, blocs, ties_t)
     power, coalitions, power_monthly = council_power(tl, month, snapshots, options["quota"])
-    compare = _compare(scenario, options["compare"], g_focus, month, k, cap, rng)
+    compare = _compare(scenario, options["compare"], g_focus, month, k, cap, rng, seed)
     marks = [(s.month, s.id) for s in scenario.shocks
              if s.id in next((x.shocks for x in scenario.scenarios if x.id == scenario_id), [])]
     focus = monthly.set_index("month").loc[month]
@@ -322,16 +356,17 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
         monthly=monthly, blocs=blocs, ties=ties, moves=moves, flips=flips,
         triads=triad_census(g_focus), power=power, coalitions=coalitions, compare=compare,
         snapshot_ties=snapshot_ties, marks=marks, _bloc_sizes=sizes,
-        _power_monthly=power_monthly)
+        _power_monthly=power_monthly, series=ties_t, monthly_blocs=labels_at,
+        tie_metrics=requested_values(scenario, ties_t.weights))
 
 
-def _compare(scenario, other, g_focus, month, k, cap, rng) -> dict[str, pd.DataFrame]:
+def _compare(scenario, other, g_focus, month, k, cap, rng, seed) -> dict[str, pd.DataFrame]:
     if other is None:
         return {}
     if other not in scenario.scenario_ids():
         raise EngineError(f"unknown scenario to compare {other!r}; known: "
                           f"{', '.join(scenario.scenario_ids())}")
-    g_other = scenario_graph(scenario, other, month)
+    g_other = _graph(tie_series(scenario, other, seed).relations_at(month))
     r = realignment(g_focus, g_other, k=k, cap=cap, seed=rng)
     return {"membership": r.membership.assign(compare=other),
             "flipped": r.flipped.assign(compare=other),
@@ -339,9 +374,11 @@ def _compare(scenario, other, g_focus, month, k, cap, rng) -> dict[str, pd.DataF
 
 
 def align_metrics(scenario) -> list[str]:
-    """The metric names the engine reports on ``scenario`` (named after its actors)."""
+    """The metric names the engine reports on ``scenario`` (named after its actors; the
+    tie metrics of :mod:`.tie_metrics` for the names its claims use)."""
     out = ["frustration", "balance", "triangle_balance", "k_frustration", "strained_ties",
            "moved_actors"]
+    out += tie_metric_names(scenario)
     out += [f"bloc_size.{a.id}" for a in scenario.actors]
     parties = [a.id for a in scenario.actors if a.seats is not None]
     out += [f"{m}.{p}" for m in ("banzhaf", "shapley_shubik") for p in parties]

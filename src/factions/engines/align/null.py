@@ -2,8 +2,11 @@
 
 Used to grade claims (``docs/claims.md``): a claim on an align metric whose verdict this
 null model reproduces follows from the ties the compared scenarios set, not from the
-structural-balance computation. Per month, with ``W+`` / ``W-`` the total positive /
-negative tie weight and ``W = W+ + W-``:
+structural-balance computation. The ties are the *typed* ones — the file's, with the
+shocks applied — and a scenario's ``dynamics`` do not run: its free ties keep their typed
+values (so a realignment the dynamics produce is not in the null model, and one a shock
+types in is). Per month, with ``W+`` / ``W-`` the total positive / negative tie weight and
+``W = W+ + W-``:
 
 * ``frustration`` (and ``k_frustration``) = ``W-`` — every negative tie counted as if all
   actors sat in one bloc (no partition is searched);
@@ -11,7 +14,9 @@ negative tie weight and ``W = W+ + W-``:
 * ``bloc_size.<actor>`` = 1 + the actor's positive direct ties (its friends, without the
   enemy-of-my-enemy reasoning);
 * ``banzhaf.<party>`` / ``shapley_shubik.<party>`` = the party's seat share (no coalition
-  arithmetic).
+  arithmetic);
+* the tie metrics (``tie.*``, ``ties_with.*``, ``partner_margin.*``, ``line_frustration.*``,
+  :mod:`.tie_metrics`) = the same functions of the typed ties.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from factions.engines.align.evolve import typed_ties
+from factions.engines.align.tie_metrics import requested_values
 from factions.engines.base import METRIC_COLUMNS
 
 
@@ -50,4 +57,6 @@ def align_null(scenario, scenario_id: str, options: Mapping | None = None) -> pd
             share = seats / seats.sum()
             rows += [(f"{m}.{p}", mo, float(v)) for p, v in share.items()
                      for m in ("banzhaf", "shapley_shubik")]
+    for name, values in requested_values(scenario, typed_ties(tl, ids)).items():
+        rows += [(name, mo, float(v)) for mo, v in zip(tl.months, values, strict=True)]
     return pd.DataFrame(rows, columns=METRIC_COLUMNS)

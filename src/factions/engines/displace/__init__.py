@@ -73,5 +73,6 @@ register(Engine(
         "returns": Observable("refugees returned from a host during the month", ("host",)),
     },
     metrics=displace_metrics,
-    reads=("locations.", "routes.", "parameters."),
+    reads=("locations.", "routes.", "parameters.", "dynamics."),
+    consumes=("ties",),
     null=displace_null, uses_history=True))

@@ -42,6 +42,7 @@ from factions.engines.displace.network import (
     build_network,
     validate_months,
 )
+from factions.engines.displace.ties import host_closure
 from factions.errors import EngineError, FactionsError
 
 VIOLENCE_SCALE_PARAM = "violence_scale"
@@ -111,8 +112,12 @@ def violence_observation(sc: Any, violence_series: str | None = None):
 
 
 def scenario_arrays(sc: Any, timeline: Any, violence_series: str | None = None,
-                    violence_scale: float = 1.0) -> ScenarioArrays:
+                    violence_scale: float = 1.0, ties: Any = None) -> ScenarioArrays:
     """Build the network and monthly conditions for one scenario timeline.
+
+    ``ties`` (the align engine's :class:`~factions.engines.channels.TieSeries` of this
+    scenario, optional) moves the restriction of hosts that name their state
+    (:mod:`.ties`).
 
     Raises
     ------
@@ -176,6 +181,11 @@ def scenario_arrays(sc: Any, timeline: Any, violence_series: str | None = None,
 
     frames = [timeline.locations_at(m).loc[ids] for m in months]
     restriction = np.array([f["restriction"].to_numpy(dtype=float) for f in frames])
+    closure = host_closure(sc, ids, months, ties)
+    if np.any(closure != 0):
+        restriction = np.clip(restriction + closure, 0.0, 1.0)
+        notes.append("host restrictions moved by the evolved ties of the hosts' states "
+                     f"(largest change {np.abs(closure).max():.2f})")
     hardship = np.array([f["hardship"].to_numpy(dtype=float) for f in frames])
     try:
         inputs = check_inputs(net, rate, restriction, hardship)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from factions.engines.channels import TIES
 from factions.engines.displace.adapter import (
     ScenarioArrays,
     observed_targets,
@@ -114,7 +115,11 @@ def run_displace(scenario: Any, scenario_id: str, seed: int,
     options : mapping
         See :data:`OPTIONS`.
     upstream : mapping, optional
-        Outputs of other engines passed by the pipeline (none used yet).
+        Outputs of other engines passed by the pipeline: ``"ties"`` (the align engine's
+        :class:`~factions.engines.channels.TieSeries`) moves the restriction of hosts that
+        name their state (``locations[].actor``) by the change in that state's hostility
+        towards the government (:mod:`.ties`); the fit under the history scenario does not
+        use it.
 
     Returns
     -------
@@ -145,8 +150,11 @@ def run_displace(scenario: Any, scenario_id: str, seed: int,
     except FactionsError as exc:
         raise EngineError(f"engine 'displace': options: {exc}") from None
 
+    ties = (upstream or {}).get(TIES)
+
     def prepare(sid: str) -> ScenarioArrays:
-        arr = scenario_arrays(scenario, scenario.timeline(sid), series, vscale)
+        arr = scenario_arrays(scenario, scenario.timeline(sid), series, vscale,
+                              ties if sid == scenario_id else None)
         return start_from_observations(scenario, arr) if start_mode == "observed" else arr
 
     arrays = prepare(scenario_id)

@@ -113,5 +113,6 @@ register(Engine(
     observables={"deaths": Observable("conflict deaths per month",
                                       regional="region_deaths.{region}", per_100k=True)},
     metrics=_ground_metrics,
-    reads=("actors.", "relations.", "populations.", "forces.", "parameters."),
+    reads=("actors.", "relations.", "populations.", "forces.", "parameters.", "dynamics."),
+    consumes=("ties",),
     null=_ground_null, null_relative=True))

@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from factions.engines.base import METRIC_COLUMNS, EngineResult
+from factions.engines.channels import TIES
 from factions.engines.ground.mapping import LatticePlan, lattice_groups, plan_from_timeline
 from factions.engines.ground.options import OPTIONS
 from factions.engines.ground.params import validate_params
@@ -177,11 +178,12 @@ def ground_metrics(scenario) -> list[str]:
             + regional)
 
 
-def _run_seed(scenario, scenario_id: str, o: dict[str, Any], rng, plans) -> tuple:
+def _run_seed(scenario, scenario_id: str, o: dict[str, Any], rng, plans,
+              evolved=None) -> tuple:
     """One replicate: the national lattice, or every region's (residents-weighted)."""
     if plans is None:
         plan = plan_from_timeline(scenario, scenario.timeline(scenario_id), o["cop_density"],
-                                  o["kill_scale"])
+                                  o["kill_scale"], evolved=evolved)
         counts, kills, snapshot, n_cit = _one_run(plan, o, rng)
         return _monthly(counts, kills, plan, o["ticks_per_month"], n_cit), snapshot
     frames, snap = [], None
@@ -214,7 +216,9 @@ def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]
     options : mapping
         See :data:`OPTIONS`.
     upstream : mapping, optional
-        Outputs of other engines passed by the pipeline (none used yet).
+        Outputs of other engines passed by the pipeline: ``"ties"`` (a
+        :class:`~factions.engines.channels.TieSeries`, the align engine's evolved ties) is
+        used for engagement and hostility instead of the timeline's ties.
 
     Returns
     -------
@@ -250,14 +254,16 @@ def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]
        approach. PNAS 99(suppl. 3), 7243-7250.
     """
     o = parse_options(options)
-    plans = regional_plans(scenario, scenario_id, o) if uses_regions(
+    evolved = (upstream or {}).get(TIES)
+    plans = regional_plans(scenario, scenario_id, o, evolved) if uses_regions(
         scenario, o["regions"]) else None
     plan = plans[0].plan if plans else plan_from_timeline(
-        scenario, scenario.timeline(scenario_id), o["cop_density"], o["kill_scale"])
+        scenario, scenario.timeline(scenario_id), o["cop_density"], o["kill_scale"],
+        evolved=evolved)
     rng = np.random.default_rng(seed)
     frames, snap = [], None
     for r, child in enumerate(rng.spawn(o["seeds"])):
-        df, snapshot = _run_seed(scenario, scenario_id, o, child, plans)
+        df, snapshot = _run_seed(scenario, scenario_id, o, child, plans, evolved)
         df.insert(0, "seed_index", r)
         frames.append(df)
         snap = snapshot if snap is None else snap

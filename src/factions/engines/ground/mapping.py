@@ -142,7 +142,8 @@ def incumbent(scenario) -> str | None:
 
 def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float,
                        groups: list[GroupSpec] | None = None,
-                       reference: float | None = None) -> LatticePlan:
+                       reference: float | None = None,
+                       evolved=None) -> LatticePlan:
     """Lattice parameters for every month of a scenario timeline (see the module docs).
 
     Parameters
@@ -161,6 +162,12 @@ def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float,
     reference : float, optional
         The security forces that make the density ``cop_density`` (default: all police
         and intervention forces of the timeline's first month).
+    evolved : factions.engines.channels.TieSeries, optional
+        The ties month by month as the align engine publishes them (free ties evolved under
+        the scenario's dynamics). Each tie of ``tl`` moves by what the dynamics changed,
+        ``w_tl + (w_evolved - w_typed)`` clipped to [-1, 1]: on the national timeline that
+        is the evolved tie itself; on a region's it keeps the region's own ties. Default:
+        the timeline's own ties.
 
     Returns
     -------
@@ -194,8 +201,17 @@ def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float,
     def column(name: str, default: float) -> np.ndarray:
         return frame[name].to_numpy(float) if name in frame.columns else np.full(n, default)
 
+    if evolved is not None and list(evolved.months) != months:
+        raise EngineError(f"the evolved ties cover {evolved.months[0]}..{evolved.months[-1]}, "
+                          f"not the timeline's {months[0]}..{months[-1]}")
+
     def tie(a: str, b: str | None) -> np.ndarray:
-        return np.zeros(n) if b is None or a == b else column(relation_key(a, b), 0.0)
+        if b is None or a == b:
+            return np.zeros(n)
+        own = column(relation_key(a, b), 0.0)
+        if evolved is not None and a in evolved.actors and b in evolved.actors:
+            return np.clip(own + evolved.tie(a, b) - evolved.tie(a, b, typed=True), -1.0, 1.0)
+        return own
 
     forces = {f.id: column(f"forces.{f.id}", 0.0) for f in scenario.forces}
     role = {f.id: scenario.force_role(f) for f in scenario.forces}

@@ -82,8 +82,11 @@ def lattice_sides(weights, sites: int, min_side: int) -> list[int]:
     return [max(int(min_side), int(round(np.sqrt(w * sites)))) for w in weights]
 
 
-def regional_plans(scenario, scenario_id: str, options: dict) -> list[RegionPlan]:
-    """Every region's lattice plan for one named scenario (see the module docs)."""
+def regional_plans(scenario, scenario_id: str, options: dict, evolved=None
+                   ) -> list[RegionPlan]:
+    """Every region's lattice plan for one named scenario (see the module docs);
+    ``evolved`` (the align engine's ties, optional) moves every region's ties by what the
+    dynamics changed (:func:`~factions.engines.ground.mapping.plan_from_timeline`)."""
     pops = np.array([float(r.population) for r in scenario.regions])
     weights = pops / pops.sum()
     w, h = options["grid"]
@@ -99,7 +102,7 @@ def regional_plans(scenario, scenario_id: str, options: dict) -> list[RegionPlan
         tl = scenario.timeline(scenario_id, region=region.id)
         plan = plan_from_timeline(scenario, tl, options["cop_density"], options["kill_scale"],
                                   groups=region_groups(scenario, region),
-                                  reference=total0 * wt)
+                                  reference=total0 * wt, evolved=evolved)
         out.append(RegionPlan(region.id, float(wt), side, plan))
     return out
 

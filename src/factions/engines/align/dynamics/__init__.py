@@ -6,7 +6,8 @@ in its own module: ``continuous`` (dX/dt = X^2, Marvel et al. 2011), ``heider`` 
 Kulakowski et al. 2005), ``local_triad`` and ``constrained_triad`` (Antal et al. 2005),
 ``landscape`` (Axelrod & Bennett 1993). Helpers: :func:`landscape_minima`,
 :func:`landscape_reachable`, :func:`landscape_energy`, :func:`balanced_labels`,
-:func:`imbalanced_triangles`, :func:`validate_options`, :func:`parse_set`.
+:func:`imbalanced_triangles`, :func:`validate_options`, :func:`parse_set`;
+:func:`evolve_schedule` runs a model period by period while outside values hold some ties.
 """
 
 from factions.engines.align.dynamics.continuous import exact_solution, split_time
@@ -25,6 +26,7 @@ from factions.engines.align.dynamics.options import (
     validate_options,
 )
 from factions.engines.align.dynamics.result import DynamicsResult
+from factions.engines.align.dynamics.schedule import evolve_schedule
 from factions.engines.align.dynamics.state import (
     DynamicsState,
     balanced_labels,
@@ -34,6 +36,7 @@ from factions.engines.align.dynamics.state import (
 
 __all__ = [
     "balance_dynamics",
+    "evolve_schedule",
     "DynamicsResult",
     "DynamicsState",
     "MODELS",
