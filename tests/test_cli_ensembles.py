@@ -16,7 +16,7 @@ GROUND = ["--option", "ground.grid=24", "--option", "ground.seeds=1",
 
 def test_shipped_posterior_was_fitted_on_the_shipped_scenario():
     post = shipped_posterior(default_scenario())
-    assert post is not None, "rerun `factions calibrate` after editing iraq-2007.yaml"
+    assert post is not None, "rerun scripts/recalibrate after editing iraq-2007.yaml"
     assert len(post.draws) == post.meta["accepted"] > 0
     assert set(post.draws.columns) == set(post.meta["prior"])
 

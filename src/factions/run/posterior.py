@@ -117,7 +117,8 @@ def resolve_posterior(posterior, scenario) -> tuple[Posterior | None, str]:
     post = shipped_posterior(scenario)
     if post is None and shipped_posterior(scenario, stale_ok=True) is not None:
         return None, ("the shipped calibration was fitted on another version of the embedded "
-                      "scenario and is not used; rerun `factions calibrate`")
+                      "scenario and is not used; rerun `factions calibrate` (in a checkout "
+                      "of the package: scripts/recalibrate)")
     return post, ""
 
 
