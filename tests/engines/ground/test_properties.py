@@ -52,3 +52,27 @@ def test_ledgers_balance_for_any_valid_parameters(mp, seed):
     else:
         change = (s.births - s.deaths - s.natural_deaths).to_numpy()[1:]
         assert np.array_equal(np.diff(s.population.to_numpy()), change)
+
+
+def test_a_full_lattice_from_densities_summing_to_one():
+    # 0.5 + 0.5 of 75 sites rounds to 38 + 38 agents: one too many (this wrote past the
+    # lattice's arrays and crashed the process); now the cops fill what is left
+    p = {"width": 15, "height": 5, "citizen_density": 0.5, "cop_density": 0.5,
+         "vision": 0, "cop_vision": 2, "movement": False, "neighbourhood": "lateral",
+         "max_age": 30, "clone_probability": 0.13, "share_a": 1e-13}
+    s = simulate("II", p, 15, 13164).series
+    assert int(s.cops.iloc[0]) == 75 - 38  # 38 citizens, the cops fill the rest
+    assert (s.population - s.jailed + s.cops <= 75).all()
+
+
+def test_more_agents_than_sites_is_refused():
+    import pytest
+
+    from factions.engines.ground import Simulator
+    from factions.errors import InputError
+
+    from factions.engines.ground.params import validate_params
+
+    params = validate_params("I", {"width": 5, "height": 5, "vision": 1, "cop_vision": 1})
+    with pytest.raises(InputError, match="do not fit on 25 sites"):
+        Simulator(5, 5, [20], 6, 0, params, [0.8], [[0]], np.random.default_rng(0))

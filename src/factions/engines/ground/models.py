@@ -178,8 +178,10 @@ def simulate(model: str = "I", params: Mapping[str, Any] | None = None, ticks: i
         n_a = int(round(p["share_a"] * n_cit))
         counts, legit = [n_a, n_cit - n_a], [p["legitimacy_a"], p["legitimacy_b"]]
         targets = [[0, 1], [1, 0]]
-    sim = Simulator(p["width"], p["height"], counts, round(p["cop_density"] * n_cells),
-                    round(p["peacekeeper_density"] * n_cells), p, legit, targets, rng)
+    # densities summing to 1 may round to one agent more than there are sites
+    n_cops = min(round(p["cop_density"] * n_cells), n_cells - n_cit)
+    n_peace = min(round(p["peacekeeper_density"] * n_cells), n_cells - n_cit - n_cops)
+    sim = Simulator(p["width"], p["height"], counts, n_cops, n_peace, p, legit, targets, rng)
     forces = np.zeros((int(ticks), 2), np.int64)
     change_ticks = sorted(t for t in sched if t < int(ticks))
     t = 0

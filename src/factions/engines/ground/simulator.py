@@ -20,6 +20,7 @@ from factions.engines.ground.kernel import run_ticks
 from factions.engines.ground.neighbourhood import offsets
 from factions.engines.ground.sight import segments
 from factions.engines.ground.state import COUNT_COLUMNS, ROUNDING, Lattice, Rules
+from factions.errors import InputError
 
 _SCALARS = (
     "threshold",
@@ -83,6 +84,12 @@ class Simulator:
     ):
         self.width, self.height = int(width), int(height)
         n_cells = self.width * self.height
+        n_agents = int(np.sum(group_counts)) + int(n_cops) + int(n_peacekeepers)
+        if n_agents > n_cells or min(int(n_cops), int(n_peacekeepers),
+                                     *(int(c) for c in group_counts)) < 0:
+            raise InputError(f"{n_agents} agents (citizens {list(map(int, group_counts))}, "
+                             f"cops {int(n_cops)}, peacekeepers {int(n_peacekeepers)}) do not "
+                             f"fit on {n_cells} sites, one agent per site")
         cap = 2 * n_cells
         self.rng = rng
         self.grid = np.full(n_cells, -1, np.int64)
