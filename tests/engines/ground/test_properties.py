@@ -69,9 +69,8 @@ def test_more_agents_than_sites_is_refused():
     import pytest
 
     from factions.engines.ground import Simulator
-    from factions.errors import InputError
-
     from factions.engines.ground.params import validate_params
+    from factions.errors import InputError
 
     params = validate_params("I", {"width": 5, "height": 5, "vision": 1, "cop_vision": 1})
     with pytest.raises(InputError, match="do not fit on 25 sites"):
