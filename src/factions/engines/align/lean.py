@@ -8,9 +8,8 @@ triangle balance, the size of every actor's bloc and the tie metrics the claims 
 scenario's dynamics) — and voting power when ``power`` is true — and nothing else (no tie strain, contributions, triads or comparisons). Option
 ``method`` chooses how each month's frustration is found: ``exact`` (the MIP of
 :func:`~factions.engines.align.frustration`) or ``heuristic``
-(:func:`~factions.engines.align.frustration_heuristic`, an upper bound; on the 88 distinct
-networks of the embedded Iraq scenario it equals the exact optimum every time, see
-``docs/performance/align.md``). Months with the same network are computed once.
+(:func:`~factions.engines.align.frustration_heuristic`, an upper bound, measured against the
+exact optimum on the embedded scenarios' networks in ``docs/performance/align.md``). Months with the same network are computed once.
 """
 
 from __future__ import annotations
