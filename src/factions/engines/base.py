@@ -36,6 +36,9 @@ registered with :func:`factions.engines.register` as an :class:`Engine` that dec
   inputs reuses its result, and the verdicts can trace what a metric reads;
 * ``uses_history`` — whether a result on any named scenario also depends on the scenario
   of what happened (an engine that fits to data under it), for the result cache;
+* ``lean(metrics, options)`` — optionally, the options under which the engine computes only
+  what ``metrics`` (its metric names, without the engine prefix) need, for the draws of an
+  ensemble that keep only those metrics; each given option wins over them;
 * ``null(scenario, scenario_id, options)`` — the engine's metrics with its *mechanism
   neutralised*: what the inputs alone say, without the model (see ``docs/claims.md``);
   a claim whose verdict the null model reproduces is graded *encoded*.
@@ -67,7 +70,7 @@ from __future__ import annotations
 
 __all__ = ["EngineResult", "Engine", "METRIC_COLUMNS", "Observable"]
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -178,6 +181,7 @@ class Engine:
     reads: tuple[str, ...] | None = None
     null: Callable[..., pd.DataFrame] | None = None
     null_relative: bool = False
+    lean: Callable[[Sequence[str], Mapping[str, Any]], dict[str, Any]] | None = None
     provide: Callable[..., Mapping[str, Any]] | None = None
     checks: Callable[[Any], list] | None = None
     uses_history: bool = False

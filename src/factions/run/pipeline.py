@@ -410,6 +410,8 @@ def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
     """What the draws run: the named scenarios and engines the claims need (and the
     providers of what those engines consume), with options for metrics-only work.
 
+    * an engine with a ``lean`` declaration runs with the options it gives for the claimed
+      metrics (e.g. bargain: no perturbed draws, only the models read);
     * align runs in lean mode (metrics only) on the months of its claims' windows (blocs and
       frustration of a named scenario only where its own claims read them), with
       voting power only when a claim names it;
@@ -438,6 +440,13 @@ def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
         sids |= set(decomposition_scenarios(scenario).values())
     ids = [sid for sid in plan.scenario_ids if sid in sids] or plan.scenario_ids
     options = {k: dict(v) for k, v in plan.options.items()}
+    for name in names:  # engines that can compute only the claimed metrics
+        if by_name[name].lean is not None:
+            read = [m.split(".", 1)[1] for m in _claimed(scenario)
+                    if m.startswith(f"{name}.")]
+            given = options.setdefault(name, {})
+            for k, v in by_name[name].lean(read, given).items():
+                given.setdefault(k, v)
     if "align" in names:
         windows = [s.window for t in claims if t.metric.startswith("align.")
                    for s in (t.lhs, t.rhs) if s.scenario is not None]

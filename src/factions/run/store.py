@@ -106,6 +106,9 @@ def read_results(out_dir: str | Path, keys=None, expand_params: bool = True) -> 
         df = df[df["key"].isin(set(keys))]
     df = df.sort_values(["key", "metric", "month"], na_position="first", kind="stable")
     df = df.reset_index(drop=True)
+    if isinstance(df["params"].dtype, pd.CategoricalDtype):  # independent of part order
+        cat = df["params"].cat.remove_unused_categories()
+        df["params"] = cat.cat.reorder_categories(sorted(cat.cat.categories))
     if expand_params and not df.empty:
         uniq = pd.unique(df["params"])
         table = pd.DataFrame.from_records([json.loads(s) for s in uniq], index=uniq)

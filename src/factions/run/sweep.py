@@ -4,14 +4,16 @@
 results are already in ``out_dir``, submits the others to a Dask cluster — a
 ``LocalCluster`` of ``workers`` single-threaded processes by default, or the scheduler at
 ``scheduler`` — and writes the results as Parquet parts in batches as futures complete
-(:mod:`factions.run.store`). A worker that dies mid-sweep loses only its running task: the
-scheduler reruns it elsewhere (and the sweep resubmits tasks that Dask gives up on), and a
+(:mod:`factions.run.store`). The tasks of one draw travel as one Dask task
+(:func:`execute_bundle`), so that they share what they have in common. A worker that dies
+mid-sweep loses only its running bundle: the scheduler reruns it elsewhere (and the sweep resubmits tasks that Dask gives up on), and a
 result reaches the disk once per key, so the final results are complete and unique.
 """
 
 from __future__ import annotations
 
-__all__ = ["sweep", "SweepProgress", "SweepResult", "connect", "check_workers", "execute_task"]
+__all__ = ["sweep", "SweepProgress", "SweepResult", "connect", "check_workers", "execute_task",
+           "execute_bundle", "bundles"]
 
 import json
 import time
@@ -30,7 +32,8 @@ from factions.scenario import Scenario
 
 @dataclass
 class SweepProgress:
-    """Passed to the progress callback at the start, after every task and at the end.
+    """Passed to the progress callback at the start, after every bundle of tasks (one
+    draw's, :func:`bundles`) and at the end.
 
     ``total`` counts every task of the sweep, ``done`` the finished ones (including the
     ``cached`` ones found in the output directory at the start).
@@ -133,10 +136,76 @@ def execute_task(scenario: Scenario, engine: str, scenario_id: str, seed: int,
     out = run_chain(get(engine), chain, sc, scenario_id, int(seed), opts, strict=strict,
                     stochastic=stoch)
     if not out.ok:
-        empty = pd.DataFrame({"metric": pd.Series(dtype=object),
-                              "month": pd.Series(dtype=object), "value": pd.Series(dtype=float)})
-        return "skipped", out.skipped, empty
+        return "skipped", out.skipped, _empty_metrics()
     return "ok", "", metric_rows(out, None if keep is None else set(keep))
+
+
+def execute_bundle(scenario: Scenario, items: Sequence[tuple[str, str, int, Mapping]],
+                   options: Mapping, engines: Sequence[str] | None = None,
+                   keep=None) -> list[tuple[str, str, pd.DataFrame]]:
+    """Run several tasks of one draw (on a worker), one :func:`execute_task` result each.
+
+    ``items`` are ``(engine, scenario_id, seed, params)`` whose params agree wherever they
+    overlap (the inputs of one draw, as each task's engines read them). They run on one
+    copy of the scenario with all of them applied — an engine reads only its own inputs,
+    as the task keys assume — so what they share is computed once: the scenario's
+    timelines, the results of deterministic providers (the align engine's ties for every
+    consumer), and the ground engine's common history (:mod:`factions.engines.ground.prefix`).
+    Each result is the one :func:`execute_task` gives for that task alone.
+    """
+    from factions.engines import get, resolve_engines
+    from factions.run.execute import metric_rows, run_chain
+
+    merged: dict = {}
+    for _, _, _, params in items:
+        merged.update(params)
+    base = {k: float(v) for k, v in merged.items() if k.startswith(SCENARIO_PREFIXES)}
+    opts = {k: dict(v) for k, v in options.items()}
+    for k, v in merged.items():
+        head, _, name = k.partition(".")
+        if not k.startswith(SCENARIO_PREFIXES) and name:
+            opts.setdefault(head, {})[name] = v
+    sc = scenario.with_base(base) if base else scenario
+    chain = [get(n) for n in (engines or dict.fromkeys(e for e, _, _, _ in items))]
+    for e, _, _, _ in items:
+        if e not in {c.name for c in chain}:
+            chain.append(get(e))
+    _, _, stoch = resolve_engines([e.name for e in chain], {k: v for k, v in opts.items()
+                                                           if k in {e.name for e in chain}})
+    done: dict = {}
+    out = []
+    for engine, sid, seed, _ in items:
+        res = run_chain(get(engine), chain, sc, sid, int(seed), opts, strict=False,
+                        done=done, stochastic=stoch)
+        if not res.ok:
+            out.append(("skipped", res.skipped, _empty_metrics()))
+        else:
+            out.append(("ok", "", metric_rows(res, None if keep is None else set(keep))))
+    return out
+
+
+def _empty_metrics() -> pd.DataFrame:
+    return pd.DataFrame({"metric": pd.Series(dtype=object), "month": pd.Series(dtype=object),
+                         "value": pd.Series(dtype=float)})
+
+
+def bundles(tasks: Sequence[SweepTask], max_size: int = 256) -> list[list[SweepTask]]:
+    """Tasks grouped by draw (``run``) into bundles whose parameters agree where they
+    overlap, in plan order (at most ``max_size`` each)."""
+    open_: dict[int, list[tuple[dict, list[SweepTask]]]] = {}
+    out: list[list[SweepTask]] = []
+    for t in tasks:
+        for merged, group in open_.setdefault(t.run, []):
+            if len(group) < max_size and all(merged.get(k, v) == v
+                                              for k, v in t.params.items()):
+                merged.update(t.params)
+                group.append(t)
+                break
+        else:
+            group = [t]
+            open_[t.run].append((dict(t.params), group))
+            out.append(group)
+    return out
 
 
 def connect(scheduler=None, workers: int = 2, connect_timeout: float = 5.0):
@@ -365,24 +434,19 @@ def _run_on_dask(client, scenario, plan, todo, out, state, progress, t0, *, stri
     attempts: dict[str, int] = {}
     owner: dict = {}
 
-    def submit(task: SweepTask):
-        n = attempts.get(task.key, 0)
-        fut = client.submit(execute_task, sc_future, task.engine, task.scenario, task.seed,
-                            task.params, plan.options, plan.engines, False, plan.keep,
-                            key=f"factions-{task.key}-{n}", pure=False)
-        owner[fut.key] = task
+    def submit(group: list[SweepTask]):
+        n = attempts.get(group[0].key, 0)
+        fut = client.submit(execute_bundle, sc_future,
+                            [(t.engine, t.scenario, t.seed, t.params) for t in group],
+                            plan.options, plan.engines, plan.keep,
+                            key=f"factions-{group[0].key}-{n}", pure=False)
+        owner[fut.key] = group
         return fut
 
     pending: list[tuple] = []
     last_flush = time.perf_counter()
-    first = client.map(execute_task, [sc_future] * len(todo), [t.engine for t in todo],
-                       [t.scenario for t in todo], [t.seed for t in todo],
-                       [t.params for t in todo],
-                       [plan.options] * len(todo), [plan.engines] * len(todo),
-                       [False] * len(todo), [plan.keep] * len(todo),
-                       key=[f"factions-{t.key}-0" for t in todo], pure=False)
-    for fut, task in zip(first, todo, strict=True):
-        owner[fut.key] = task
+    # one Dask task per draw: its tasks share timelines, providers' results and history
+    first = [submit(group) for group in bundles(todo)]
     # results are fetched concurrently on the client's event loop, not one round trip
     # per task in this loop
     ac = as_completed(first, with_results=True)
@@ -397,33 +461,34 @@ def _run_on_dask(client, scenario, plan, todo, out, state, progress, t0, *, stri
 
     try:
         for fut, value in ac:
-            task = owner.pop(fut.key)
-            if fut.status == "finished":
-                status, message, m = value
-            else:
+            group = owner.pop(fut.key)
+            if fut.status != "finished":
                 exc = value if isinstance(value, BaseException) else None
                 fut.release()
                 if exc is not None and not _infrastructure_error(exc):
                     raise exc
-                attempts[task.key] = attempts.get(task.key, 0) + 1
-                if attempts[task.key] > max_retries:
-                    raise EngineError(f"task {task.engine}/{task.scenario}/seed {task.seed} "
-                                      f"failed {attempts[task.key]} times on the cluster: "
+                key = group[0].key
+                attempts[key] = attempts.get(key, 0) + 1
+                if attempts[key] > max_retries:
+                    t = group[0]
+                    raise EngineError(f"task {t.engine}/{t.scenario}/seed {t.seed} "
+                                      f"failed {attempts[key]} times on the cluster: "
                                       f"{exc!r}")
                 if sc_future.status != "finished":
                     sc_future = client.scatter(shipped, broadcast=True, hash=False)
                 state.retried += 1
-                ac.add(submit(task))
+                ac.add(submit(group))
                 continue
             fut.release()
-            if status == "skipped":
-                if task.engine in strict:
-                    raise EngineError(f"engine {task.engine!r} on scenario "
-                                      f"{task.scenario!r}: {message}")
-                state.skipped += 1
-            pending.append((task, status, message, m))
-            state.done += 1
-            state.last = task
+            for task, (status, message, m) in zip(group, value, strict=True):
+                if status == "skipped":
+                    if task.engine in strict:
+                        raise EngineError(f"engine {task.engine!r} on scenario "
+                                          f"{task.scenario!r}: {message}")
+                    state.skipped += 1
+                pending.append((task, status, message, m))
+                state.done += 1
+                state.last = task
             state.elapsed = time.perf_counter() - t0
             if len(pending) >= batch_size or time.perf_counter() - last_flush >= batch_seconds:
                 flush()

@@ -91,12 +91,13 @@ def force_shares(model, force, months: list[str]) -> pd.DataFrame:
 
 def split_frame(model, frame: pd.DataFrame, region: str) -> pd.DataFrame:
     """The region's part of the forces and fighters in a months × parameters frame."""
-    out = frame.copy()
-    months = list(out.index)
+    months = list(frame.index)
+    cols = {c: j for j, c in enumerate(frame.columns)}
+    table = frame.to_numpy(dtype=float, copy=True)
     for f in model.forces:
-        col = f"forces.{f.id}"
-        if col in out:
-            out[col] = out[col].to_numpy(float) * force_shares(model, f, months)[region].to_numpy()
+        j = cols.get(f"forces.{f.id}")
+        if j is not None:
+            table[:, j] *= force_shares(model, f, months)[region].to_numpy(float)
     presence = population_presence(model)
     pops = region_populations(model)
     everyone = pops[region] / (sum(pops.values()) or 1.0)
@@ -105,12 +106,11 @@ def split_frame(model, frame: pd.DataFrame, region: str) -> pd.DataFrame:
         for label in g.labels:
             owner.setdefault(label, g.id)
     for a in model.actors:
-        col = f"actors.{a.id}.fighters"
-        if col in out:
+        j = cols.get(f"actors.{a.id}.fighters")
+        if j is not None:
             pop = owner.get(a.identity)
-            share = presence[pop][region] if pop is not None else everyone
-            out[col] = out[col].to_numpy(float) * share
-    return out
+            table[:, j] *= presence[pop][region] if pop is not None else everyone
+    return pd.DataFrame(table, index=frame.index, columns=frame.columns)
 
 
 def _keep(shocks, keep) -> list:

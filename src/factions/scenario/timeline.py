@@ -35,28 +35,36 @@ if TYPE_CHECKING:  # pragma: no cover
 def apply_effects(frame: pd.DataFrame, shocks: Sequence[Shock],
                   specs: dict[str, ParamSpec], model) -> pd.DataFrame:
     """Return a copy of ``frame`` (months × parameters) with the shocks' effects applied."""
-    out = frame.copy()
-    idx = np.array([month_index(m) for m in out.index])
+    idx = np.array([month_index(m) for m in frame.index])
+    columns = list(frame.columns)
+    table = frame.to_numpy(dtype=float, copy=True)  # one block: column access is cheap
+    values = {c: table[:, j] for j, c in enumerate(columns)}
+    changed = False
     for shock in shocks:
         for eff in shock.effects:
             name, spec = canonical_param(eff.param, model, specs)
-            if name not in out.columns:
-                out[name] = 0.0
+            if name not in values:
+                columns.append(name)
+                values[name] = np.zeros(len(idx))
             start = month_index(eff.from_ or shock.month)
             stop = month_index(eff.until) if eff.until else 10**9
             k = idx - start + 1
             active = (k >= 1) & (idx <= stop)
             frac = np.where(active, 1.0 if eff.ramp == 0 else np.minimum(1.0, k / max(eff.ramp, 1)),
                             0.0)
-            v = out[name].to_numpy(dtype=float)
+            v = values[name]
             if eff.op == "set":
                 new = v + frac * (eff.amount - v)
             elif eff.op == "shift":
                 new = v + frac * eff.amount
             else:
                 new = v * (1.0 + frac * (eff.amount - 1.0))
-            out[name] = np.clip(new, spec.lo, spec.hi)
-    return out
+            values[name] = np.clip(new, spec.lo, spec.hi)
+            changed = True
+    if not changed:
+        return frame.copy()
+    return pd.DataFrame(np.column_stack([values[c] for c in columns]) if columns else None,
+                        index=frame.index, columns=columns)
 
 
 class Timeline:
@@ -79,6 +87,15 @@ class Timeline:
         """Months × parameters (a copy)."""
         return self._frame.copy()
 
+    def table(self) -> tuple[dict[str, int], np.ndarray]:
+        """``({parameter: column}, months x parameters array)``, built once and read only:
+        the fast way to read many parameters of every month."""
+        if getattr(self, "_table", None) is None:
+            arr = self._frame.to_numpy(dtype=float, copy=True)
+            arr.flags.writeable = False
+            self._table = ({c: j for j, c in enumerate(self._frame.columns)}, arr)
+        return self._table
+
     def _check_month(self, month: str) -> str:
         if month not in self._frame.index:
             raise KeyError(f"month {month!r} is outside the period "
@@ -99,8 +116,13 @@ class Timeline:
             return pd.Series(0.0, index=self._frame.index, name=name)
         return self._frame[name].copy()
 
-    def _row(self, month: str) -> pd.Series:
-        return self._frame.loc[self._check_month(month)]
+    def _row(self, month: str) -> dict[str, float]:
+        """``{parameter: value}`` at ``month`` (from one array of the whole frame)."""
+        if getattr(self, "_months", None) is None:
+            self._months = {m: i for i, m in enumerate(self._frame.index)}
+        at, table = self.table()
+        return dict(zip(at, table[self._months[self._check_month(month)]].tolist(),
+                        strict=True))
 
     def _arrays(self):
         """Month index, the relation pairs and weights, and the actors' fields as arrays
@@ -157,6 +179,14 @@ class Timeline:
 
     def parameter(self, pid: str, month: str) -> float:
         return float(self._row(month)[f"parameters.{pid}"])
+
+    def location_fields(self, field: str, ids: Sequence[str]) -> np.ndarray:
+        """``(months, len(ids))`` values of ``locations.<id>.<field>`` (NaN where a
+        location does not give it)."""
+        f = self._frame
+        return np.column_stack([
+            f[f"locations.{i}.{field}"].to_numpy(float) if f"locations.{i}.{field}" in f.columns
+            else np.full(len(f), np.nan) for i in ids]) if ids else np.zeros((len(f), 0))
 
     def locations_at(self, month: str) -> pd.DataFrame:
         """Index location id; columns restriction, hardship, population (NaN if not given)."""

@@ -100,6 +100,21 @@ __all__ = [
     "win_probabilities",
 ]
 
+def bargain_lean(metrics, options) -> dict:
+    """Options that compute only ``metrics``: no perturbed draws unless an interval
+    (``<issue>.low`` / ``.high``) is read, and only the models read (``<issue>.<model>``)
+    besides the default model (a bare ``<issue>``)."""
+    out: dict = {}
+    tails = [m.split(".", 1)[1] for m in metrics if "." in m]
+    if not any(t in ("low", "high") for t in tails):
+        out["draws"] = 0
+    known = {*MODELS, "exchange"}
+    if all(t in known or t in ("low", "high") for t in tails):
+        default = options.get("default_model") or DEFAULT_MODEL
+        out["models"] = sorted({default, *(t for t in tails if t in known)})
+    return out
+
+
 register(
     Engine(
         name="bargain",
@@ -110,6 +125,7 @@ register(
         metrics=bargain_metrics,
         reads=("actors.", "positions."),
         null=bargain_null,
+        lean=bargain_lean,
         order=30,
         stochastic=False,
     )

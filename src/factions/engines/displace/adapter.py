@@ -156,7 +156,7 @@ def scenario_arrays(sc: Any, timeline: Any, violence_series: str | None = None,
     has_param = any(p.id == VIOLENCE_SCALE_PARAM for p in sc.parameters)
     scale = np.full(len(months), float(violence_scale))
     if has_param:
-        scale *= np.array([timeline.parameter(VIOLENCE_SCALE_PARAM, m) for m in months])
+        scale *= timeline.series(f"parameters.{VIOLENCE_SCALE_PARAM}").to_numpy(float)
     if np.any(scale < 0):
         raise EngineError("violence scale must be >= 0 (option violence_scale x "
                           f"parameters.{VIOLENCE_SCALE_PARAM})")
@@ -179,14 +179,13 @@ def scenario_arrays(sc: Any, timeline: Any, violence_series: str | None = None,
     rate = np.divide(deaths * 1e5, pop[None, :], out=np.zeros_like(deaths),
                      where=(pop[None, :] > 0) & origin[None, :])
 
-    frames = [timeline.locations_at(m).loc[ids] for m in months]
-    restriction = np.array([f["restriction"].to_numpy(dtype=float) for f in frames])
+    restriction = timeline.location_fields("restriction", ids)
     closure = host_closure(sc, ids, months, ties)
     if np.any(closure != 0):
         restriction = np.clip(restriction + closure, 0.0, 1.0)
         notes.append("host restrictions moved by the evolved ties of the hosts' states "
                      f"(largest change {np.abs(closure).max():.2f})")
-    hardship = np.array([f["hardship"].to_numpy(dtype=float) for f in frames])
+    hardship = timeline.location_fields("hardship", ids)
     try:
         inputs = check_inputs(net, rate, restriction, hardship)
     except FactionsError as exc:

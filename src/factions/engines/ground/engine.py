@@ -22,6 +22,7 @@ from factions.engines.channels import TIES
 from factions.engines.ground.mapping import LatticePlan, lattice_groups, plan_from_timeline
 from factions.engines.ground.options import OPTIONS
 from factions.engines.ground.params import validate_params
+from factions.engines.ground.prefix import MEMO, PrefixMemo, digest_chain
 from factions.engines.ground.regions import regional_fit, regional_plans, uses_regions
 from factions.engines.ground.simulator import Simulator
 from factions.engines.options import check_options
@@ -95,7 +96,9 @@ REGION_METRICS = ("region_deaths", "region_sectarian_deaths", "region_activity")
 
 
 def _one_run(plan: LatticePlan, o: dict[str, Any], rng: np.random.Generator,
-             size: tuple[int, int] | None = None):
+             size: tuple[int, int] | None = None, memo: PrefixMemo | None = MEMO):
+    """One lattice run of ``plan``; with a ``memo`` (:mod:`.prefix`) it resumes from the
+    longest history it shares with an earlier run (bit-for-bit the same result)."""
     months = list(plan.frame.index)
     w, h = size or o["grid"]
     n_cells = w * h
@@ -113,21 +116,35 @@ def _one_run(plan: LatticePlan, o: dict[str, Any], rng: np.random.Generator,
         "vision": o["vision"], "cop_vision": o["cop_vision"], "threshold": o["threshold"],
         "k": o["k"], "max_jail_term": o["max_jail_term"], "clone_probability": clone_p,
         "max_age": max_age})
-    first = months[0]
-    targets = plan.targets(first) if o["model"] == "II" else np.zeros((len(counts),) * 2)
-    sim = Simulator(w, h, counts, round(plan.frame.at[first, "cop_density"] * n_cells),
-                    round(plan.frame.at[first, "peacekeeper_density"] * n_cells), params,
-                    plan.vector("legitimacy", first), targets, rng)
-    sim.set(allowed=plan.vector("allowed", first))
-    sim.replace_killed = o["replace_killed"]
-    sim.advance(o["burn_in"])
-    for m in months:
-        sim.set(legitimacy=plan.vector("legitimacy", m), allowed=plan.vector("allowed", m),
-                n_cops=round(plan.frame.at[m, "cop_density"] * n_cells),
-                n_peacekeepers=round(plan.frame.at[m, "peacekeeper_density"] * n_cells))
-        if o["model"] == "II":
-            sim.set(targets=plan.targets(m))
+    model_ii = o["model"] == "II"
+    f = plan.frame
+    legit = f[[f"legitimacy_{g.id}" for g in plan.groups]].to_numpy(float)
+    allowed = f[[f"allowed_{g.id}" for g in plan.groups]].to_numpy(float)
+    cops = [round(v * n_cells) for v in f["cop_density"].to_numpy(float)]
+    keepers = [round(v * n_cells) for v in f["peacekeeper_density"].to_numpy(float)]
+    targets = [plan.targets(m) if model_ii else np.zeros((len(counts),) * 2) for m in months]
+    setup = (w, h, counts, sorted(params.items()), cops[0], keepers[0], legit[0],
+             targets[0], allowed[0], o["replace_killed"], o["burn_in"], tpm, model_ii,
+             rng.bit_generator.state)
+    digests = digest_chain(setup, [(m, legit[j], allowed[j], cops[j], keepers[j], targets[j])
+                                   for j, m in enumerate(months)])
+    start, sim = memo.longest(digests) if memo is not None else (-1, None)
+    if sim is None:
+        sim = Simulator(w, h, counts, cops[0], keepers[0], params, legit[0], targets[0], rng)
+        sim.set(allowed=allowed[0])
+        sim.replace_killed = o["replace_killed"]
+        sim.advance(o["burn_in"])
+        start = 0
+        if memo is not None:
+            memo.put(digests[0], sim)
+    for j in range(start, len(months)):
+        sim.set(legitimacy=legit[j], allowed=allowed[j], n_cops=cops[j],
+                n_peacekeepers=keepers[j])
+        if model_ii:
+            sim.set(targets=targets[j])
         sim.advance(tpm)
+        if memo is not None:
+            memo.put(digests[j + 1], sim)
     b = o["burn_in"]
     return sim.counts()[b:], sim.kills()[b:], sim.snapshot(), n_cit
 

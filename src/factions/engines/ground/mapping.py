@@ -194,12 +194,12 @@ def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float,
     """
     groups = lattice_groups(scenario) if groups is None else groups
     power = incumbent(scenario)
-    frame = tl.frame()
-    months = list(frame.index)
+    months = tl.months
     n = len(months)
+    at, table = tl.table()
 
     def column(name: str, default: float) -> np.ndarray:
-        return frame[name].to_numpy(float) if name in frame.columns else np.full(n, default)
+        return table[:, at[name]].copy() if name in at else np.full(n, default)
 
     if evolved is not None and list(evolved.months) != months:
         raise EngineError(f"the evolved ties cover {evolved.months[0]}..{evolved.months[-1]}, "

@@ -61,16 +61,22 @@ def _plan_rows(plan, o) -> pd.DataFrame:
     cross = np.array([[pops[i] != pops[j] for j in range(k)] for i in range(k)])
     within = {p: np.array([[pops[i] == p == pops[j] and i != j for j in range(k)]
                            for i in range(k)]) for p in dict.fromkeys(pops) if pops.count(p) > 1}
-    rows = []
-    for mo in plan.frame.index:
-        allowed = plan.vector("allowed", mo)
-        pi = plan.targets(mo) if o["model"] == "II" else np.zeros((k, k))
-        kills = (n * allowed)[:, None] * pi * n[None, :]
-        activity = float((n * allowed * (1 - plan.vector("legitimacy", mo))).sum())
-        density = float(plan.frame.at[mo, "cop_density"] + plan.frame.at[mo, "peacekeeper_density"])
-        rows += [("deaths", mo, float(kills.sum())),
-                 ("sectarian_deaths", mo, float((kills * cross).sum())),
-                 ("activity", mo, activity), ("arrests", mo, activity * density)]
-        rows += [(f"deaths_within.{p}", mo, float((kills * m).sum())) for p, m in within.items()]
-        rows += [(f"killed.{g.id}", mo, float(kills[:, j].sum())) for j, g in enumerate(groups)]
-    return pd.DataFrame(rows, columns=METRIC_COLUMNS)
+    months = list(plan.frame.index)
+    m = len(months)
+    allowed = plan.frame[[f"allowed_{g.id}" for g in groups]].to_numpy(float)
+    legit = plan.frame[[f"legitimacy_{g.id}" for g in groups]].to_numpy(float)
+    pi = (np.stack([plan.targets(mo) for mo in months]) if o["model"] == "II"
+          else np.zeros((m, k, k)))
+    kills = (n * allowed)[:, :, None] * pi * n[None, None, :]
+    activity = (n * allowed * (1 - legit)).sum(axis=1)
+    density = (plan.frame["cop_density"].to_numpy(float)
+               + plan.frame["peacekeeper_density"].to_numpy(float))
+    names = ["deaths", "sectarian_deaths", "activity", "arrests",
+             *[f"deaths_within.{p}" for p in within], *[f"killed.{g.id}" for g in groups]]
+    values = np.column_stack([kills.sum(axis=(1, 2)), (kills * cross).sum(axis=(1, 2)),
+                              activity, activity * density,
+                              *[(kills * w).sum(axis=(1, 2)) for w in within.values()],
+                              *[kills[:, :, j].sum(axis=1) for j in range(k)]])
+    return pd.DataFrame({"metric": np.tile(np.array(names, dtype=object), m),
+                         "month": np.repeat(np.array(months, dtype=object), len(names)),
+                         "value": values.ravel()})[METRIC_COLUMNS]

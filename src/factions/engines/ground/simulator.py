@@ -11,6 +11,7 @@ from __future__ import annotations
 
 __all__ = ["Simulator"]
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -218,6 +219,25 @@ class Simulator:
         """Living agents of kind ``code`` (0 citizens, 1 cops, 2 peacekeepers)."""
         n = int(self.meta[0])
         return int(np.count_nonzero(self.alive[:n] & (self.kind[:n] == code)))
+
+    def copy(self) -> Simulator:
+        """An independent copy of the running lattice: its state arrays, parameters,
+        random stream and the counters so far (tick arrays are shared: they are never
+        written after a tick ends). Advancing the copy gives exactly what advancing this
+        simulator would give."""
+        new = copy.copy(self)
+        for name, value in vars(self).items():
+            if isinstance(value, np.ndarray):
+                setattr(new, name, value.copy())
+        new.p = dict(self.p)
+        new.rng = copy.deepcopy(self.rng)
+        new._counts = list(self._counts)
+        new._kills = list(self._kills)
+        return new
+
+    def nbytes(self) -> int:
+        """Bytes held by the state arrays (what a :meth:`copy` costs)."""
+        return int(sum(v.nbytes for v in vars(self).values() if isinstance(v, np.ndarray)))
 
     def snapshot(self) -> np.ndarray:
         """``(height, width)`` int8 site codes (see :mod:`.state`)."""
