@@ -25,6 +25,7 @@ __all__ = ["align_null"]
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from factions.engines.align.evolve import typed_ties
@@ -36,27 +37,35 @@ def align_null(scenario, scenario_id: str, options: Mapping | None = None) -> pd
     """Null metrics of the align engine (see the module docs), month by month."""
     tl = scenario.timeline(scenario_id)
     ids = [a.id for a in scenario.actors]
+    months = tl.months
+    at, table = tl.table()
+    rel = [(c, *c.split(".")[1:3]) for c in at if c.startswith("relations.")]
+    w = (np.column_stack([table[:, at[c]] for c, _, _ in rel]) if rel
+         else np.zeros((len(months), 0)))
+    pos = np.where(w > 0, w, 0.0).sum(axis=1)
+    neg = -np.where(w < 0, w, 0.0).sum(axis=1)
+    total = pos + neg
+    safe = np.where(total > 0, total, 1.0)
+    balance = np.where(total > 0, 1 - 2 * neg / safe, 1.0)
+    triangle = np.where(total > 0, pos / safe, 1.0)
+    where = {a: j for j, a in enumerate(ids)}
+    friends = np.ones((len(months), len(ids)))
+    for j, (_, a, b) in enumerate(rel):
+        for x in (a, b):
+            if x in where:
+                friends[:, where[x]] += w[:, j] > 0
+    seats = np.column_stack([table[:, at[f"actors.{a}.seats"]] if f"actors.{a}.seats" in at
+                             else np.full(len(months), np.nan) for a in ids])
     rows = []
-    for mo in tl.months:
-        rel = tl.relations_at(mo)
-        pos = sum(w for _, _, w in rel if w > 0)
-        neg = -sum(w for _, _, w in rel if w < 0)
-        total = pos + neg
-        rows += [("frustration", mo, neg), ("k_frustration", mo, neg),
-                 ("balance", mo, 1 - 2 * neg / total if total else 1.0),
-                 ("triangle_balance", mo, pos / total if total else 1.0)]
-        friends = dict.fromkeys(ids, 0)
-        for a, b, w in rel:
-            if w > 0:
-                friends[a] += 1
-                friends[b] += 1
-        rows += [(f"bloc_size.{a}", mo, float(1 + n)) for a, n in friends.items()]
-        seats = tl.actors_at(mo)["seats"].dropna()
-        seats = seats[seats > 0]
-        if not seats.empty:
-            share = seats / seats.sum()
-            rows += [(f"{m}.{p}", mo, float(v)) for p, v in share.items()
+    for i, mo in enumerate(months):
+        rows += [("frustration", mo, float(neg[i])), ("k_frustration", mo, float(neg[i])),
+                 ("balance", mo, float(balance[i])), ("triangle_balance", mo, float(triangle[i]))]
+        rows += [(f"bloc_size.{a}", mo, float(friends[i, j])) for j, a in enumerate(ids)]
+        held = [(a, v) for a, v in zip(ids, seats[i], strict=True) if v > 0]
+        if held:
+            tot = sum(v for _, v in held)
+            rows += [(f"{m}.{a}", mo, float(v / tot)) for a, v in held
                      for m in ("banzhaf", "shapley_shubik")]
     for name, values in requested_values(scenario, typed_ties(tl, ids)).items():
-        rows += [(name, mo, float(v)) for mo, v in zip(tl.months, values, strict=True)]
+        rows += [(name, mo, float(v)) for mo, v in zip(months, values, strict=True)]
     return pd.DataFrame(rows, columns=METRIC_COLUMNS)
