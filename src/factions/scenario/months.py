@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 __all__ = ["parse_month", "month_index", "month_range", "add_months", "MONTH_PATTERN"]
 
 import datetime as _dt
@@ -25,6 +27,7 @@ def parse_month(value: object) -> str:
     return value.strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def month_index(month: str) -> int:
     """Months since year 0, so that consecutive months differ by one."""
     m = MONTH_PATTERN.match(month)

@@ -89,6 +89,18 @@ def force_shares(model, force, months: list[str]) -> pd.DataFrame:
     return pd.DataFrame(table[pos], index=months, columns=ids)
 
 
+def _force_shares(model, force, months: list[str]) -> dict[str, np.ndarray]:
+    """:func:`force_shares` by region as arrays, kept on the model per force and months
+    (a scenario's forces and regions do not change once it is built)."""
+    cache = getattr(model, "_derived", None)
+    cache = {} if cache is None else cache
+    key = ("force_shares", force.id, months[0], months[-1], len(months))
+    if key not in cache:
+        fs = force_shares(model, force, months)
+        cache[key] = {r: fs[r].to_numpy(float) for r in fs.columns}
+    return cache[key]
+
+
 def split_frame(model, frame: pd.DataFrame, region: str) -> pd.DataFrame:
     """The region's part of the forces and fighters in a months × parameters frame."""
     months = list(frame.index)
@@ -97,7 +109,7 @@ def split_frame(model, frame: pd.DataFrame, region: str) -> pd.DataFrame:
     for f in model.forces:
         j = cols.get(f"forces.{f.id}")
         if j is not None:
-            table[:, j] *= force_shares(model, f, months)[region].to_numpy(float)
+            table[:, j] *= _force_shares(model, f, months)[region]
     presence = population_presence(model)
     pops = region_populations(model)
     everyone = pops[region] / (sum(pops.values()) or 1.0)

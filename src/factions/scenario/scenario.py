@@ -37,6 +37,9 @@ class Scenario(ScenarioModel):
 
     _file: str = PrivateAttr(default="<memory>")
     _timelines: dict = PrivateAttr(default_factory=dict)
+    #: values derived from the scenario by other modules (e.g. forces' regional shares),
+    #: dropped with the timelines when :meth:`with_base` makes a changed copy
+    _derived: dict = PrivateAttr(default_factory=dict)
     _located: object = PrivateAttr(default=None)
     _embedded: str | None = PrivateAttr(default=None)
     _effects: dict = PrivateAttr(default_factory=dict)
@@ -191,6 +194,7 @@ class Scenario(ScenarioModel):
         clone._embedded = self._embedded
         clone._located = self._located
         clone._timelines = {}
+        clone._derived = {}
         clone._effects = effects
         clone._bands = self._bands
         clone.__dict__["_base"] = (base, specs)

@@ -22,7 +22,7 @@ from factions.engines.channels import TIES
 from factions.engines.ground.mapping import LatticePlan, lattice_groups, plan_from_timeline
 from factions.engines.ground.options import OPTIONS
 from factions.engines.ground.params import validate_params
-from factions.engines.ground.prefix import MEMO, PrefixMemo, digest_chain
+from factions.engines.ground.prefix import MEMO, STORE_EVERY, PrefixMemo, digest_chain
 from factions.engines.ground.regions import regional_fit, regional_plans, uses_regions
 from factions.engines.ground.simulator import Simulator
 from factions.engines.options import check_options
@@ -143,7 +143,7 @@ def _one_run(plan: LatticePlan, o: dict[str, Any], rng: np.random.Generator,
         if model_ii:
             sim.set(targets=targets[j])
         sim.advance(tpm)
-        if memo is not None:
+        if memo is not None and ((j + 1) % STORE_EVERY == 0 or j == len(months) - 1):
             memo.put(digests[j + 1], sim)
     b = o["burn_in"]
     return sim.counts()[b:], sim.kills()[b:], sim.snapshot(), n_cit

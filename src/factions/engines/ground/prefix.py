@@ -4,7 +4,8 @@ earlier run in the same process.
 The named scenarios of one draw share their seed (common random numbers) and differ only
 from the month their shocks first change a lattice parameter: until then every one of them
 runs exactly the same ticks. :class:`PrefixMemo` keeps a copy of the simulator
-(:meth:`~factions.engines.ground.simulator.Simulator.copy`) after each month, keyed by a
+(:meth:`~factions.engines.ground.simulator.Simulator.copy`) after every
+:data:`STORE_EVERY`-th month (and the last), keyed by a
 digest of everything that determined it — the lattice's size and rules, the first month's
 agents and parameters, the random stream's starting state, and each month's parameters so
 far — and a later run starts from the copy with the longest matching history. The kernel
@@ -14,12 +15,13 @@ differs.
 
 The memo is per process and bounded (least recently used copies are dropped past
 :data:`MAX_BYTES`); :func:`memo_stats` counts hits, and :func:`clear_memo` empties it.
-Cost: one copy of the state arrays (about 105 bytes per site) per month run.
+Cost: one copy of the state arrays (about 105 bytes per site) per ``STORE_EVERY`` months
+run.
 """
 
 from __future__ import annotations
 
-__all__ = ["PrefixMemo", "MEMO", "MAX_BYTES", "clear_memo", "memo_stats", "digest_chain"]
+__all__ = ["PrefixMemo", "MEMO", "MAX_BYTES", "STORE_EVERY", "clear_memo", "memo_stats", "digest_chain"]
 
 import hashlib
 from collections import OrderedDict
@@ -29,6 +31,10 @@ import numpy as np
 
 #: the memo's bound, in bytes of copied state arrays (per process)
 MAX_BYTES = 192 * 2**20
+
+#: a run keeps a copy every this many months (and after its last): a copy costs about a
+#: fifth of a month's ticks, a resumed run reruns at most ``STORE_EVERY - 1`` shared months
+STORE_EVERY = 2
 
 
 def _update(h, *parts) -> None:
