@@ -367,7 +367,7 @@ class Pipeline:
             self.scenario, ids, names, self.seed, self.replicas,
             options, post, ens_dir, workers=self.workers, scheduler=self.scheduler,
             progress=None if progress is None else progress.sweep, strict=plan.strict,
-            draws=draws, keep=_claimed(self.scenario))
+            draws=draws, keep=_claimed(self.scenario), judged=False)
         out.ensemble = ens
         out.claims, out.metrics, out.replicas, out.posterior = claims, metrics, self.replicas, post
         stochastic = [n for n in plan.names if plan.stochastic[n]]

@@ -228,11 +228,14 @@ def tornado_chart(sens: pd.DataFrame, metric: str, scenario: str | None = None,
     return fig
 
 
-def sweep_claims(scenario, result, point: int = 0, fitted=()) -> pd.DataFrame:
+def sweep_claims(scenario, result, point: int = 0, fitted=(), judged: bool = True
+                 ) -> pd.DataFrame:
     """The scenario's claims over the runs of grid point ``point`` of a sweep: each run
     is one replica (its seed and its parameter draw), with the probability's interval,
     the grade and the drivers of :func:`factions.run.verdicts.judge`; the scenario's
-    decomposition (:mod:`factions.run.decompose`) is computed per replica first."""
+    decomposition (:mod:`factions.run.decompose`) is computed per replica first. With
+    ``judged=False`` only the verdicts and probabilities (:func:`evaluate_claims`), for a
+    caller that grades them itself."""
     from factions.engines import get
     from factions.run.decompose import with_decomposition
     from factions.run.verdicts import judge
@@ -240,6 +243,13 @@ def sweep_claims(scenario, result, point: int = 0, fitted=()) -> pd.DataFrame:
     frames = with_decomposition(scenario, result.replica_frames(point))
     if not frames:
         frames = [pd.DataFrame(columns=["scenario", "metric", "month", "value"])]
+    if not judged:
+        from factions.run.claims import evaluate_claims
+        from factions.run.execute import NULL_PREFIX
+
+        return evaluate_claims(scenario, [
+            f[~f["metric"].astype(str).str.startswith(NULL_PREFIX)] if not f.empty else f
+            for f in frames])
     params = _replica_params_table(result, point)
     relative = {e: get(e).null_relative for e in result.plan.engines}
     claims, _ = judge(scenario, frames, draws=params, fitted=fitted, null_relative=relative,

@@ -87,10 +87,13 @@ class SweepResult:
     def replica_frames(self, point: int = 0) -> list[pd.DataFrame]:
         """One metrics frame per run at grid point ``point`` (input of
         :func:`factions.run.claims.evaluate_claims`)."""
-        ens = self.ensemble(params=False)
-        ens = ens[ens["point"] == point]
-        return [g[["engine", "scenario", "seed", "metric", "month", "value"]]
-                .reset_index(drop=True) for _, g in ens.groupby("run", sort=True)]
+        cache = self.__dict__.setdefault("_frames", {})
+        if point not in cache:  # read by the claims, the decomposition and the report
+            ens = self.ensemble(params=False)
+            ens = ens[ens["point"] == point]
+            cache[point] = [g[["engine", "scenario", "seed", "metric", "month", "value"]]
+                            .reset_index(drop=True) for _, g in ens.groupby("run", sort=True)]
+        return [f.copy() for f in cache[point]]
 
 
 def _replica_params(plan: SweepPlan) -> pd.DataFrame:

@@ -158,7 +158,8 @@ def judge(scenario, frames: list[pd.DataFrame], claims: pd.DataFrame | None = No
     for k, v in cols.items():
         claims[k] = pd.Series(v, index=claims.index, dtype=object if k in (
             "grade", "driver", "flip") else float)
-    enc = claims["grade"] == "encoded"
+    enc = (claims["grade"] == "encoded") & ~claims["verdict"].astype(str).str.startswith(
+        "encoded")  # graded twice (e.g. a run read back from its cache): word it once
     claims.loc[enc, "verdict"] = [
         "encoded (holds by construction)" if str(v).startswith("holds") else
         "encoded (fails by construction)" if str(v).startswith("fails") else
