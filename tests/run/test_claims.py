@@ -54,3 +54,10 @@ def test_run_all_end_to_end(sc):
     assert row["difference"] == pytest.approx(20000) and row["p_null"] == 1.0
     assert set(res.metrics["scenario"]) == {"historical", "no_surge", "rupture"}
     assert res.claims.set_index("claim").loc["economy", "verdict"].startswith("untestable")
+    # graded again (as a run read back and re-judged is): the wording does not nest
+    from factions.run.verdicts import judge
+
+    frames = [res.metrics.assign(seed=0)]
+    again, _ = judge(sc, frames, res.claims)
+    assert again.set_index("claim").loc["surge_more_troops", "verdict"] == \
+        "encoded (holds by construction)"

@@ -300,3 +300,42 @@ def test_split_replicas_recovers_the_runs_of_an_ensemble(sc, client, tmp_path):
     table = sweep_claims(sc, res).set_index("claim")
     for claim, g in reps.groupby("claim"):
         assert g["holds"].mean() == pytest.approx(table.loc[claim, "p_holds"])
+
+
+def test_a_draws_bundle_gives_each_task_its_own_result():
+    """One Dask task per draw: every engine on every named scenario, sharing the scenario
+    copy, the providers' results and the ground engine's history, gives exactly what each
+    task gives alone (and bundles never mix draws or disagreeing parameters)."""
+    from pathlib import Path
+
+    from factions.engines.ground.prefix import clear_memo
+    from factions.run.plan import plan_sweep
+    from factions.run.sweep import bundles, execute_bundle, execute_task
+
+    val = load_scenario(Path(__file__).parents[1] / "data" / "valdoria.yaml")
+    opts = {"ground": {"grid": 30, "seeds": 1, "ticks_per_month": 3, "burn_in": 5}}
+    vary = parse_varies(["populations.highlanders.legitimacy=uniform(0.3,0.6)",
+                         "ground.threshold=uniform(0.05,0.2)"])
+    plan = plan_sweep(val, None, ["align", "ground", "displace"], runs=2, vary=vary, seed=3,
+                      options=opts)
+    groups = bundles(plan.tasks)
+    assert len(groups) == 2 and {t.run for t in groups[1]} == {1}
+    assert sum(len(g) for g in groups) == len(plan.tasks)
+    group = groups[1]
+    clear_memo()
+    together = execute_bundle(val, [(t.engine, t.scenario, t.seed, t.params) for t in group],
+                              plan.options, plan.engines, None)
+    for task, (status, message, got) in zip(group, together, strict=True):
+        clear_memo()
+        alone = execute_task(val, task.engine, task.scenario, task.seed, task.params,
+                             plan.options, plan.engines)
+        assert (status, message) == alone[:2], task
+        pd.testing.assert_frame_equal(got.reset_index(drop=True),
+                                      alone[2].reset_index(drop=True), obj=str(task))
+    ground = [m for t, (_, _, m) in zip(group, together, strict=True) if t.engine == "ground"]
+    assert len(ground) == 4 and all(len(m) for m in ground)
+    # tasks whose parameters disagree are not bundled together
+    a = type(group[0])("a", "ground", "x", 0, 0, {"p": 1.0})
+    b = type(group[0])("b", "ground", "y", 0, 0, {"p": 2.0})
+    c = type(group[0])("c", "align", "x", 0, 0, {"q": 1.0})
+    assert [[t.key for t in g] for g in bundles([a, b, c])] == [["a", "c"], ["b"]]

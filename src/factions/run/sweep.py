@@ -121,31 +121,13 @@ def execute_task(scenario: Scenario, engine: str, scenario_id: str, seed: int,
     when ``strict``, raises). The metrics are the engine's and its null model's
     (``null:<engine>.<metric>``), only those named in ``keep`` if given.
     """
-    from factions.engines import get, resolve_engines
-    from factions.run.execute import metric_rows, run_chain
-
-    base = {k: float(v) for k, v in params.items() if k.startswith(SCENARIO_PREFIXES)}
-    opts = {k: dict(v) for k, v in options.items()}
-    for k, v in params.items():
-        head, _, name = k.partition(".")
-        if not k.startswith(SCENARIO_PREFIXES) and name:
-            opts.setdefault(head, {})[name] = v
-    sc = scenario.with_base(base) if base else scenario
-    chain = [get(n) for n in (engines or [engine])]
-    if engine not in {e.name for e in chain}:
-        chain.append(get(engine))
-    _, _, stoch = resolve_engines([e.name for e in chain], {k: v for k, v in opts.items()
-                                                           if k in {e.name for e in chain}})
-    out = run_chain(get(engine), chain, sc, scenario_id, int(seed), opts, strict=strict,
-                    stochastic=stoch)
-    if not out.ok:
-        return "skipped", out.skipped, _empty_metrics()
-    return "ok", "", metric_rows(out, None if keep is None else set(keep))
+    return execute_bundle(scenario, [(engine, scenario_id, seed, params)], options,
+                          engines or [engine], keep, strict=strict)[0]
 
 
 def execute_bundle(scenario: Scenario, items: Sequence[tuple[str, str, int, Mapping]],
                    options: Mapping, engines: Sequence[str] | None = None,
-                   keep=None) -> list[tuple[str, str, pd.DataFrame]]:
+                   keep=None, strict: bool = False) -> list[tuple[str, str, pd.DataFrame]]:
     """Run several tasks of one draw (on a worker), one :func:`execute_task` result each.
 
     ``items`` are ``(engine, scenario_id, seed, params)`` whose params agree wherever they
@@ -154,7 +136,8 @@ def execute_bundle(scenario: Scenario, items: Sequence[tuple[str, str, int, Mapp
     as the task keys assume — so what they share is computed once: the scenario's
     timelines, the results of deterministic providers (the align engine's ties for every
     consumer), and the ground engine's common history (:mod:`factions.engines.ground.prefix`).
-    Each result is the one :func:`execute_task` gives for that task alone.
+    Each result is the one :func:`execute_task` gives for that task alone (``strict``: an
+    engine that cannot run raises instead of giving status ``skipped``).
     """
     from factions.engines import get, resolve_engines
     from factions.run.execute import metric_rows, run_chain
@@ -178,7 +161,7 @@ def execute_bundle(scenario: Scenario, items: Sequence[tuple[str, str, int, Mapp
     done: dict = {}
     out = []
     for engine, sid, seed, _ in items:
-        res = run_chain(get(engine), chain, sc, sid, int(seed), opts, strict=False,
+        res = run_chain(get(engine), chain, sc, sid, int(seed), opts, strict=strict,
                         done=done, stochastic=stoch)
         if not res.ok:
             out.append(("skipped", res.skipped, _empty_metrics()))
