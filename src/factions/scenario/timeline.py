@@ -18,7 +18,7 @@ from __future__ import annotations
 
 __all__ = ["Timeline", "apply_effects"]
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -65,6 +65,22 @@ def apply_effects(frame: pd.DataFrame, shocks: Sequence[Shock],
         return frame.copy()
     return pd.DataFrame(np.column_stack([values[c] for c in columns]) if columns else None,
                         index=frame.index, columns=columns)
+
+
+class _Row(Mapping):
+    """One month of a timeline as a read-only ``{parameter: value}`` view (no copy)."""
+
+    def __init__(self, at: dict[str, int], values: np.ndarray):
+        self._at, self._values = at, values
+
+    def __getitem__(self, name: str) -> float:
+        return float(self._values[self._at[name]])
+
+    def __iter__(self):
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
 
 
 class Timeline:
@@ -116,13 +132,12 @@ class Timeline:
             return pd.Series(0.0, index=self._frame.index, name=name)
         return self._frame[name].copy()
 
-    def _row(self, month: str) -> dict[str, float]:
-        """``{parameter: value}`` at ``month`` (from one array of the whole frame)."""
+    def _row(self, month: str) -> _Row:
+        """The parameters at ``month``, read by name from one array of the whole frame."""
         if getattr(self, "_months", None) is None:
             self._months = {m: i for i, m in enumerate(self._frame.index)}
         at, table = self.table()
-        return dict(zip(at, table[self._months[self._check_month(month)]].tolist(),
-                        strict=True))
+        return _Row(at, table[self._months[self._check_month(month)]])
 
     def _arrays(self):
         """Month index, the relation pairs and weights, and the actors' fields as arrays
