@@ -440,10 +440,10 @@ def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
         sids |= set(decomposition_scenarios(scenario).values())
     ids = [sid for sid in plan.scenario_ids if sid in sids] or plan.scenario_ids
     options = {k: dict(v) for k, v in plan.options.items()}
+    claimed = _claimed(scenario)
     for name in names:  # engines that can compute only the claimed metrics
         if by_name[name].lean is not None:
-            read = [m.split(".", 1)[1] for m in _claimed(scenario)
-                    if m.startswith(f"{name}.")]
+            read = [m.split(".", 1)[1] for m in claimed if m.startswith(f"{name}.")]
             given = options.setdefault(name, {})
             for k, v in by_name[name].lean(read, given).items():
                 given.setdefault(k, v)
