@@ -154,3 +154,28 @@ def test_align_console_without_seats(small_path, tmp_path, capsys):
     assert "Blocs at" in out and "Voting power" not in out
     assert main(["align", str(small_path)]) == 0
     assert "Voting power" in capsys.readouterr().out
+
+
+def test_the_console_script_exits_fast_without_losing_output_or_exit_code(tmp_path):
+    """``python -m factions`` ends through :func:`factions.cli.finish`: every line of
+    output and every file written arrive, the exit code is the command's, and atexit
+    handlers still run."""
+    import pandas as pd
+
+    env = {**os.environ, "PYTHONPATH": str(Path(factions.__file__).parents[1])}
+    run = subprocess.run([sys.executable, "-m", "factions", "ground", "--model", "I",
+                          "--set", "vision=2", "--ticks", "40", "--json", "--out",
+                          str(tmp_path)], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert len(json.loads(run.stdout)["series"]["active"]) == 40
+    assert len(pd.read_csv(tmp_path / "series.csv")) == 40
+    bad = subprocess.run([sys.executable, "-m", "factions", "ground", "--model", "III"],
+                         capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and bad.stderr.strip() == "error: --model must be I or II, got 'III'"
+    marker = tmp_path / "atexit.txt"
+    code = ("import atexit, pathlib; from factions.cli import finish; "
+            f"atexit.register(lambda: pathlib.Path({str(marker)!r}).write_text('ran')); "
+            "print('last line', end=''); finish(3)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env)
+    assert (res.returncode, res.stdout, marker.read_text()) == (3, "last line", "ran")

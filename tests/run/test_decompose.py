@@ -120,7 +120,8 @@ def test_the_draws_run_every_scenario_and_the_engine_the_decomposition_needs():
     sc = _scenario([claim])
     sc = sc.model_copy(update={"claims": [c for c in sc.claims if c.id == "legion_first"]})
     plan = Pipeline(sc).plan()
-    ids, names, _ = _ensemble_scope(sc, plan, RunResults(sc, plan.scenario_ids, 0, 1,
-                                                         plan.names))
+    ids, names, _, pairs = _ensemble_scope(sc, plan, RunResults(sc, plan.scenario_ids, 0, 1,
+                                                                plan.names))
     assert "ground" in names
     assert set(ids) == {"none", "no_truce", "no_legion", "what_happened"}
+    assert set(pairs["ground"]) == set(ids)

@@ -189,8 +189,9 @@ def test_ensemble_scope_follows_the_claims(small_text):
 
     sc = parse_scenario(small_text, "s.yaml")
     plan = Pipeline(sc).plan()
-    ids, names, options = _ensemble_scope(sc, plan, RunResults(sc, plan.scenario_ids, 0, 1,
-                                                               plan.names))
+    ids, names, options, pairs = _ensemble_scope(
+        sc, plan, RunResults(sc, plan.scenario_ids, 0, 1, plan.names))
     # the small file's only model claim is on the digest, over historical and no_surge
     assert names == ["digest"] and ids == ["historical", "no_surge"]
+    assert pairs == {"digest": ["historical", "no_surge"]}
     assert "align" not in options

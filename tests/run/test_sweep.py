@@ -339,3 +339,25 @@ def test_a_draws_bundle_gives_each_task_its_own_result():
     b = type(group[0])("b", "ground", "y", 0, 0, {"p": 2.0})
     c = type(group[0])("c", "align", "x", 0, 0, {"q": 1.0})
     assert [[t.key for t in g] for g in bundles([a, b, c])] == [["a", "c"], ["b"]]
+
+
+def test_pairs_run_each_engine_only_where_it_is_read():
+    """``pairs`` keeps an engine's tasks on its named scenarios only, with the same keys
+    as the full plan (so a cached full sweep answers a restricted one), and refuses a
+    named scenario outside the sweep."""
+    from pathlib import Path
+
+    from factions.run.plan import plan_sweep
+
+    val = load_scenario(Path(__file__).parents[1] / "data" / "valdoria.yaml")
+    ids = val.scenario_ids()
+    full = plan_sweep(val, None, ["align", "ground"], runs=2, seed=3)
+    some = plan_sweep(val, None, ["align", "ground"], runs=2, seed=3,
+                      pairs={"ground": ids[:1], "align": ids[1:]})
+    got = {(t.engine, t.scenario) for t in some.tasks}
+    assert got == {("ground", ids[0])} | {("align", s) for s in ids[1:]}
+    want = {t.key for t in full.tasks if (t.engine, t.scenario) in got}
+    assert {t.key for t in some.tasks} == want and len(some.tasks) < len(full.tasks)
+    assert set(some.replicas.key) == want
+    with pytest.raises(InputError, match="pairs: engine 'ground' on 'nowhere'"):
+        plan_sweep(val, None, ["ground"], pairs={"ground": ["nowhere"]})

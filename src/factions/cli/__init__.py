@@ -10,7 +10,7 @@ and the pipeline only inside the commands that use them.
 
 from __future__ import annotations
 
-__all__ = ["app", "main", "entry"]
+__all__ = ["app", "main", "entry", "finish"]
 
 import sys
 
@@ -28,7 +28,34 @@ def entry() -> None:  # console script
 
         print(f"factions {__version__}")
         sys.exit(0)
-    sys.exit(main())
+    finish(main())
+
+
+def finish(code: int) -> None:
+    """End the process with ``code`` without the interpreter's teardown.
+
+    Tearing down a process that has loaded numba's compiled code takes 0.4–0.6 s on the
+    2-core development machine (``docs/performance.md``, start-up), longer than most
+    commands' own work. When the command has returned and only the main thread is left,
+    this flushes standard output and error, runs the ``atexit`` handlers (logging, Dask's
+    and multiprocessing's clean-ups: everything a normal exit runs that can hold data),
+    and leaves with :func:`os._exit`; the teardown skipped only frees memory. Every file
+    the commands write is closed by them (``with`` blocks) before they return. With other
+    threads alive it exits normally, which joins them.
+    """
+    import atexit
+    import os
+    import threading
+
+    if threading.active_count() > 1:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed or broken pipe: nothing more to write
+            pass
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 def __getattr__(name: str):

@@ -362,12 +362,12 @@ class Pipeline:
         if self.vary_inputs:
             draws = draw_table(self.scenario, self.replicas, self.seed, post)
         ens_dir = Path(out_dir or ".factions-ensemble") / "ensemble"
-        ids, names, options = _ensemble_scope(self.scenario, plan, out)
+        ids, names, options, pairs = _ensemble_scope(self.scenario, plan, out)
         claims, metrics, ens = run_ensemble(
             self.scenario, ids, names, self.seed, self.replicas,
             options, post, ens_dir, workers=self.workers, scheduler=self.scheduler,
             progress=None if progress is None else progress.sweep, strict=plan.strict,
-            draws=draws, keep=_claimed(self.scenario), judged=False)
+            draws=draws, keep=_claimed(self.scenario), judged=False, pairs=pairs)
         out.ensemble = ens
         out.claims, out.metrics, out.replicas, out.posterior = claims, metrics, self.replicas, post
         stochastic = [n for n in plan.names if plan.stochastic[n]]
@@ -406,9 +406,11 @@ def _metric_frame(outcome, sid: str, seed: int) -> pd.DataFrame:
 
 
 def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
-                    ) -> tuple[list[str], list[str], dict[str, dict]]:
+                    ) -> tuple[list[str], list[str], dict[str, dict], dict[str, list[str]]]:
     """What the draws run: the named scenarios and engines the claims need (and the
-    providers of what those engines consume), with options for metrics-only work.
+    providers of what those engines consume), each engine only on the named scenarios
+    whose metrics of it are read (:func:`_claimed_pairs`), with options for metrics-only
+    work.
 
     * an engine with a ``lean`` declaration runs with the options it gives for the claimed
       metrics (e.g. bargain: no perturbed draws, only the models read);
@@ -439,6 +441,7 @@ def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
 
         sids |= set(decomposition_scenarios(scenario).values())
     ids = [sid for sid in plan.scenario_ids if sid in sids] or plan.scenario_ids
+    pairs = _claimed_pairs(scenario, claims, ids, names)
     options = {k: dict(v) for k, v in plan.options.items()}
     claimed = _claimed(scenario)
     for name in names:  # engines that can compute only the claimed metrics
@@ -464,7 +467,30 @@ def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
             fixed = {row.parameter: float(row.value) for row in fit.parameters.itertuples()
                      if row.fitted_in_sample}
             options.setdefault("displace", {}).update({"calibrate": False, **fixed})
-    return ids, names, options
+    return ids, names, options, pairs
+
+
+def _claimed_pairs(scenario, tests, ids: list[str], names: list[str]) -> dict[str, list[str]]:
+    """``{engine: named scenarios}``: where the draws run each engine — on the named
+    scenarios whose metrics of that engine a claim (or the decomposition) reads. A
+    provider (align's ties for ground) still runs wherever a consumer runs, inside that
+    consumer's chain; it is only not run, and its metrics not kept, where nobody reads it.
+    """
+    from factions.run.decompose import source_engine
+
+    where: dict[str, set[str]] = {n: set() for n in names}
+    for t in tests:
+        engine = source_engine(t.metric, scenario)
+        for side in (t.lhs, t.rhs):
+            if side.scenario is not None and engine in where:
+                where[engine].add(side.scenario)
+    if scenario.decomposition is not None:
+        from factions.scenario.checks_regions import decomposition_scenarios
+
+        engine = scenario.decomposition.metric.split(".", 1)[0]
+        if engine in where:
+            where[engine] |= set(decomposition_scenarios(scenario).values())
+    return {n: [sid for sid in ids if sid in where[n]] for n in names if where[n]}
 
 
 def _claimed(scenario) -> list[str]:

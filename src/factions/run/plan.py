@@ -159,7 +159,8 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
                engine_names: Sequence[str] | None = None, runs: int = 1,
                vary: Mapping[str, Distribution] | None = None, seed: int = 0,
                options: Mapping[str, Mapping] | None = None,
-               draws: pd.DataFrame | None = None, keep=None) -> SweepPlan:
+               draws: pd.DataFrame | None = None, keep=None,
+               pairs: Mapping[str, Sequence[str]] | None = None) -> SweepPlan:
     """Expand a sweep into tasks. See :func:`factions.run.sweep.sweep` for the parameters.
 
     Raises
@@ -177,6 +178,12 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
     ids = list(scenario_ids) if scenario_ids else scenario.scenario_ids()
     for sid in ids:
         scenario.scenario_def(sid)
+    if pairs is not None:
+        for name, where in pairs.items():
+            for sid in where:
+                if sid not in ids:
+                    raise InputError(f"pairs: engine {name!r} on {sid!r}, which is not "
+                                     "among the sweep's named scenarios")
     engines, options, stoch = resolve_engines(engine_names, options)
     vary = dict(vary or {})
     draw_cols = [] if draws is None else [str(c) for c in draws.columns]
@@ -214,7 +221,8 @@ def plan_sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
                 opts = {n: options.get(n, {}) for n in chain} if len(chain) > 1 else \
                     options.get(e.name, {})
                 task_seed = s if stoch[e.name] else seed
-                for sid in ids:
+                for sid in ids if pairs is None else [i for i in ids
+                                                      if i in pairs.get(e.name, ())]:
                     key = task_key(digests[(e.name, sid)], e.name, sid, seen,
                                    task_seed if stoch[e.name] else None, opts, keep)
                     if key not in tasks:

@@ -320,7 +320,8 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
           draws: pd.DataFrame | None = None, batch_size: int = 50,
           batch_seconds: float = 20.0, max_retries: int = 3,
           connect_timeout: float = 5.0, strict=None, keep=None,
-          expand_params: bool = True) -> SweepResult:
+          expand_params: bool = True,
+          pairs: Mapping[str, Sequence[str]] | None = None) -> SweepResult:
     """Run ``runs`` seeded replicas of every engine on every named scenario on Dask.
 
     Parameters
@@ -349,6 +350,10 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
     keep
         Metric names (``<engine>.<metric>``) to keep from each task (with their null-model
         rows); default: all.
+    pairs
+        ``{engine: named scenarios}``: run each engine only there (an engine not named
+        does not run; its providers still run inside its consumers' tasks); default:
+        every engine on every named scenario.
     strict
         Engines that must run: one that the scenario cannot serve stops the sweep
         (default: the ``engine_names`` given; the others are skipped with their reason).
@@ -368,7 +373,7 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
         Unknown engine/option; a named engine refusing the scenario.
     """
     plan = plan_sweep(scenario, scenario_ids, engine_names, runs, vary, seed, options, draws,
-                      keep)
+                      keep, pairs)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     _write_settings(out, scenario, plan)

@@ -177,7 +177,9 @@ def base_frame(model: ScenarioModel, extra_relations: set[str] = frozenset()) ->
     for p in model.positions:
         cols[f"positions.{p.actor}.{p.issue}.position"] = np.full(n, p.position)
         cols[f"positions.{p.actor}.{p.issue}.salience"] = np.full(n, p.salience)
-    rel: dict[str, np.ndarray] = {k: np.zeros(n) for k in extra_relations}
+    # sorted: a set's order depends on the process's string hashing, and the columns'
+    # order must not (a seeded run is reproducible across processes)
+    rel: dict[str, np.ndarray] = {k: np.zeros(n) for k in sorted(extra_relations)}
     for r in model.relations:
         key = relation_key(r.a, r.b)
         col = rel.setdefault(key, np.zeros(n))

@@ -103,8 +103,8 @@ def _force_shares(model, force, months: list[str]) -> dict[str, np.ndarray]:
 
 def split_frame(model, frame: pd.DataFrame, region: str) -> pd.DataFrame:
     """The region's part of the forces and fighters in a months × parameters frame."""
-    months = list(frame.index)
-    cols = {c: j for j, c in enumerate(frame.columns)}
+    months = frame.index.tolist()
+    cols = {c: j for j, c in enumerate(frame.columns.tolist())}
     table = frame.to_numpy(dtype=float, copy=True)
     for f in model.forces:
         j = cols.get(f"forces.{f.id}")

@@ -286,9 +286,10 @@ class Scenario(ScenarioModel):
             sdef = self.scenario_def(scenario_id)
             shocks = [self.shock_as_run(s) for s in sdef.shocks] if sdef else []
             base, specs = self._base
-            frame = apply_effects(base, national_effects(shocks), specs, self)
-            if region is not None:
-                frame = split_frame(self, frame, region)
+            if region is None:
+                frame = apply_effects(base, national_effects(shocks), specs, self)
+            else:  # the national frame (computed once) split, then the region's effects
+                frame = split_frame(self, self.timeline(scenario_id)._frame, region)
                 frame = apply_effects(frame, regional_effects(shocks, region), specs, self)
             self._timelines[key] = Timeline(self, scenario_id, frame, shocks, region)
         return self._timelines[key]

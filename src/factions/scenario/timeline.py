@@ -35,36 +35,46 @@ if TYPE_CHECKING:  # pragma: no cover
 def apply_effects(frame: pd.DataFrame, shocks: Sequence[Shock],
                   specs: dict[str, ParamSpec], model) -> pd.DataFrame:
     """Return a copy of ``frame`` (months × parameters) with the shocks' effects applied."""
-    idx = np.array([month_index(m) for m in frame.index])
-    columns = list(frame.columns)
-    table = frame.to_numpy(dtype=float, copy=True)  # one block: column access is cheap
-    values = {c: table[:, j] for j, c in enumerate(columns)}
-    changed = False
-    for shock in shocks:
-        for eff in shock.effects:
-            name, spec = canonical_param(eff.param, model, specs)
-            if name not in values:
-                columns.append(name)
-                values[name] = np.zeros(len(idx))
-            start = month_index(eff.from_ or shock.month)
-            stop = month_index(eff.until) if eff.until else 10**9
-            k = idx - start + 1
-            active = (k >= 1) & (idx <= stop)
-            frac = np.where(active, 1.0 if eff.ramp == 0 else np.minimum(1.0, k / max(eff.ramp, 1)),
-                            0.0)
-            v = values[name]
-            if eff.op == "set":
-                new = v + frac * (eff.amount - v)
-            elif eff.op == "shift":
-                new = v + frac * eff.amount
-            else:
-                new = v * (1.0 + frac * (eff.amount - 1.0))
-            values[name] = np.clip(new, spec.lo, spec.hi)
-            changed = True
-    if not changed:
+    effects = [(shock, eff) for shock in shocks for eff in shock.effects]
+    if not effects:
         return frame.copy()
-    return pd.DataFrame(np.column_stack([values[c] for c in columns]) if columns else None,
-                        index=frame.index, columns=columns)
+    # names as Python lists: iterating a pandas string index item by item is slow
+    idx = np.array([month_index(m) for m in frame.index.tolist()])
+    at = {c: j for j, c in enumerate(frame.columns.tolist())}
+    table = frame.to_numpy(dtype=float, copy=True)  # one block: column access is cheap
+    added: list[str] = []
+    extra: list[np.ndarray] = []
+    width = table.shape[1]
+    for shock, eff in effects:
+        name, spec = canonical_param(eff.param, model, specs)
+        j = at.get(name)
+        if j is None:
+            j = at[name] = width + len(added)
+            added.append(name)
+            extra.append(np.zeros(len(idx)))
+        start = month_index(eff.from_ or shock.month)
+        stop = month_index(eff.until) if eff.until else 10**9
+        k = idx - start + 1
+        active = (k >= 1) & (idx <= stop)
+        frac = np.where(active, 1.0 if eff.ramp == 0 else np.minimum(1.0, k / max(eff.ramp, 1)),
+                        0.0)
+        v = table[:, j] if j < width else extra[j - width]
+        if eff.op == "set":
+            new = v + frac * (eff.amount - v)
+        elif eff.op == "shift":
+            new = v + frac * eff.amount
+        else:
+            new = v * (1.0 + frac * (eff.amount - 1.0))
+        new = np.clip(new, spec.lo, spec.hi)
+        if j < width:
+            table[:, j] = new
+        else:
+            extra[j - width] = new
+    columns = frame.columns
+    if added:
+        table = np.column_stack([table, *extra])
+        columns = columns.append(pd.Index(added, dtype=columns.dtype))
+    return pd.DataFrame(table, index=frame.index, columns=columns)
 
 
 class _Row(Mapping):
