@@ -179,3 +179,9 @@ def test_the_console_script_exits_fast_without_losing_output_or_exit_code(tmp_pa
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=env)
     assert (res.returncode, res.stdout, marker.read_text()) == (3, "last line", "ran")
+    # under a profiler the normal exit is kept, so the profile is written
+    prof = tmp_path / "run.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "factions",
+                    "ground", "--model", "I", "--set", "vision=2", "--ticks", "3"],
+                   capture_output=True, env=env, check=True)
+    assert prof.stat().st_size > 0

@@ -41,13 +41,16 @@ def finish(code: int) -> None:
     and multiprocessing's clean-ups: everything a normal exit runs that can hold data),
     and leaves with :func:`os._exit`; the teardown skipped only frees memory. Every file
     the commands write is closed by them (``with`` blocks) before they return. With other
-    threads alive it exits normally, which joins them.
+    threads alive it exits normally, which joins them; so it does under a profiler or a
+    tracer (``python -m cProfile``, a debugger), which writes its results after the
+    program returns.
     """
     import atexit
     import os
     import threading
 
-    if threading.active_count() > 1:
+    if threading.active_count() > 1 or sys.getprofile() is not None or (
+            sys.gettrace() is not None):
         sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -20,9 +20,9 @@ from factions.engines.align.balance import (
     triangle_balance,
 )
 from factions.engines.align.evolve import tie_series
-from factions.engines.align.frustration import frustration
 from factions.engines.align.graph import SignedGraph, signed_graph
 from factions.engines.align.kblocs import k_blocs
+from factions.engines.align.memo import solved
 from factions.engines.align.realign import optimal_partitions, realignment
 from factions.engines.align.tables import bloc_changes, council_power
 from factions.engines.align.tie_metrics import emergent_table, requested_values, tie_metric_names
@@ -294,8 +294,7 @@ def run_align(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
     for mo in tl.months:
         rel = tuple(sorted(ties_t.relations_at(mo)))
         if rel not in cache:
-            g = _graph(rel)
-            fr = frustration(g, time_limit=time_limit, seed=rng)
+            g, fr = solved(scenario, rel, time_limit, rng)  # once per network and scenario
             kb = k_blocs(g, k, time_limit=time_limit, seed=rng) if k != 2 else None
             labels = dict(zip(g.nodes, (kb.labels if kb else fr.labels).tolist(), strict=True))
             cache[rel] = (g, fr, kb, labels)

@@ -33,14 +33,13 @@ from factions.scenario.params import canonical_param, parameter_specs
 def typed_ties(tl, actors: list[str]) -> np.ndarray:
     """``(T, n, n)`` ties of a timeline (the file's ties with the shocks applied)."""
     index = {a: i for i, a in enumerate(actors)}
-    frame = tl.frame()
-    out = np.zeros((len(frame), len(actors), len(actors)))
-    for col in frame.columns:
+    at, table = tl.table()
+    out = np.zeros((table.shape[0], len(actors), len(actors)))
+    for col, j in at.items():
         if col.startswith("relations."):
             _, a, b = col.split(".")
-            values = frame[col].to_numpy(dtype=float)
-            out[:, index[a], index[b]] = values
-            out[:, index[b], index[a]] = values
+            out[:, index[a], index[b]] = table[:, j]
+            out[:, index[b], index[a]] = table[:, j]
     return out
 
 
@@ -92,6 +91,9 @@ def free_pattern(spec, actors: list[str]) -> np.ndarray:
 def tie_series(scenario, scenario_id: str, seed: int = 0) -> TieSeries:
     """The ties of ``scenario_id`` month by month (see the module docs).
 
+    Computed once per scenario object, named scenario and seed (kept on the scenario, whose
+    copies made by ``with_base`` start without it); the arrays are read-only.
+
     Parameters
     ----------
     scenario : factions.scenario.Scenario
@@ -121,6 +123,19 @@ def tie_series(scenario, scenario_id: str, seed: int = 0) -> TieSeries:
     :func:`~factions.engines.align.dynamics.evolve_schedule` (a few milliseconds for 25
     actors over 48 months with the heider model).
     """
+    cache = getattr(scenario, "_derived", None)
+    key = ("tie_series", scenario_id, int(seed))
+    if cache is not None and key in cache:
+        return cache[key]
+    out = _tie_series(scenario, scenario_id, seed)
+    for arr in (out.weights, out.typed, out.free, out.shocked):
+        arr.flags.writeable = False
+    if cache is not None:
+        cache[key] = out
+    return out
+
+
+def _tie_series(scenario, scenario_id: str, seed: int) -> TieSeries:
     tl = scenario.timeline(scenario_id)
     actors = [a.id for a in scenario.actors]
     typed = typed_ties(tl, actors)

@@ -21,9 +21,9 @@ import pandas as pd
 
 from factions.engines.align.balance import balance_score, triangle_balance
 from factions.engines.align.evolve import tie_series
-from factions.engines.align.frustration import frustration
 from factions.engines.align.graph import signed_graph
 from factions.engines.align.heuristic import frustration_heuristic
+from factions.engines.align.memo import solved
 from factions.engines.align.tables import council_power
 from factions.engines.align.tie_metrics import requested_values
 
@@ -63,13 +63,12 @@ def lean_align(scenario, scenario_id: str, seed: int, options: dict, result_cls)
             continue
         rel = tuple(sorted(ties_t.relations_at(mo)))
         if rel not in cache:
-            g = signed_graph([(a, b, w, abs(w)) for a, b, w in rel])
             if options["method"] == "heuristic":
+                g = signed_graph([(a, b, w, abs(w)) for a, b, w in rel])
                 fr = frustration_heuristic(g, seed=rng)
-                value, labels = fr.value, fr.labels
-            else:
-                fr = frustration(g, time_limit=options["time_limit"], seed=rng)
-                value, labels = fr.value, fr.labels
+            else:  # once per network and scenario object (:mod:`.memo`)
+                g, fr = solved(scenario, rel, options["time_limit"], rng)
+            value, labels = fr.value, fr.labels
             lab = dict(zip(g.nodes, np.asarray(labels).tolist(), strict=True))
             cache[rel] = (value, balance_score(g, value), triangle_balance(g), lab)
         value, bal, tri, lab = cache[rel]

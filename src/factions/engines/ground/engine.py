@@ -54,30 +54,44 @@ class GroundResult(EngineResult):
 
     monthly: pd.DataFrame = field(default_factory=pd.DataFrame)
     by_seed: pd.DataFrame = field(default_factory=pd.DataFrame)
-    mapping: pd.DataFrame = field(default_factory=pd.DataFrame)
     fit: pd.DataFrame = field(default_factory=pd.DataFrame)
     snapshot: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int8))
     group_ids: list[str] = field(default_factory=list)
     within: list[str] = field(default_factory=list)
     observed: str | None = None
     regions: list[str] = field(default_factory=list)
+    #: the lattice plans behind :attr:`mapping`: ``(region or None, plan)``
+    plans: list = field(default_factory=list, repr=False)
+
+    @property
+    def mapping(self) -> pd.DataFrame:
+        """The lattice parameters month by month (per region on regions, with a
+        ``region`` column), built when first read."""
+        if getattr(self, "_mapping", None) is None:
+            frames = [p.frame if r is None else p.frame.assign(region=r)
+                      for r, p in self.plans]
+            self._mapping = (pd.concat(frames) if len(frames) > 1 else
+                             frames[0] if frames else pd.DataFrame())
+        return self._mapping
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"monthly": self.monthly, "by_seed": self.by_seed,
                 "mapping": self.mapping.reset_index(), "fit": self.fit}
 
     def metrics(self) -> pd.DataFrame:
-        rows = []
         names = ["deaths", "sectarian_deaths", "activity", "arrests"]
         names += [f"deaths_within.{p}" for p in self.within]
         names += [f"killed.{g}" for g in self.group_ids]
         names += [f"{q}.{r}" for r in self.regions for q in REGION_METRICS]
-        for name in names:
-            rows += [(name, m, float(v)) for m, v in zip(self.monthly.month,
-                                                          self.monthly[name], strict=True)]
-        for _, r in self.fit.iterrows():
-            rows.append((f"fit.{r.statistic}", None, float(r.value)))
-        return pd.DataFrame(rows, columns=METRIC_COLUMNS)
+        months = np.array(self.monthly["month"].tolist(), dtype=object)
+        fit = [f"fit.{v}" for v in self.fit["statistic"].tolist()] if len(self.fit) else []
+        return pd.DataFrame({
+            "metric": np.array([n for n in names for _ in months] + fit, dtype=object),
+            "month": np.concatenate([np.tile(months, len(names)),
+                                     np.full(len(fit), None, dtype=object)]),
+            "value": np.concatenate([self.monthly[n].to_numpy(float) for n in names]
+                                    + [self.fit["value"].to_numpy(float)[:len(fit)]]),
+        })[METRIC_COLUMNS]
 
     def figures(self) -> dict[str, Any]:
         """Plotly figures: deaths against the observed series, the final lattice and, on
@@ -99,7 +113,7 @@ def _one_run(plan: LatticePlan, o: dict[str, Any], rng: np.random.Generator,
              size: tuple[int, int] | None = None, memo: PrefixMemo | None = MEMO):
     """One lattice run of ``plan``; with a ``memo`` (:mod:`.prefix`) it resumes from the
     longest history it shares with an earlier run (bit-for-bit the same result)."""
-    months = list(plan.frame.index)
+    months = plan.months
     w, h = size or o["grid"]
     n_cells = w * h
     n_cit = int(round(o["citizen_density"] * n_cells))
@@ -117,11 +131,10 @@ def _one_run(plan: LatticePlan, o: dict[str, Any], rng: np.random.Generator,
         "k": o["k"], "max_jail_term": o["max_jail_term"], "clone_probability": clone_p,
         "max_age": max_age})
     model_ii = o["model"] == "II"
-    f = plan.frame
-    legit = f[[f"legitimacy_{g.id}" for g in plan.groups]].to_numpy(float)
-    allowed = f[[f"allowed_{g.id}" for g in plan.groups]].to_numpy(float)
-    cops = [round(v * n_cells) for v in f["cop_density"].to_numpy(float)]
-    keepers = [round(v * n_cells) for v in f["peacekeeper_density"].to_numpy(float)]
+    legit = plan.matrix("legitimacy")
+    allowed = plan.matrix("allowed")
+    cops = [round(v * n_cells) for v in plan.column("cop_density")]
+    keepers = [round(v * n_cells) for v in plan.column("peacekeeper_density")]
     targets = [plan.targets(m) if model_ii else np.zeros((len(counts),) * 2) for m in months]
     setup = (w, h, counts, sorted(params.items()), cops[0], keepers[0], legit[0],
              targets[0], allowed[0], o["replace_killed"], o["burn_in"], tpm, model_ii,
@@ -149,8 +162,9 @@ def _one_run(plan: LatticePlan, o: dict[str, Any], rng: np.random.Generator,
     return sim.counts()[b:], sim.kills()[b:], sim.snapshot(), n_cit
 
 
-def _monthly(counts, kills, plan: LatticePlan, tpm: int, n_cit: int) -> pd.DataFrame:
-    months = list(plan.frame.index)
+def _monthly(counts, kills, plan: LatticePlan, tpm: int, n_cit: int) -> dict:
+    """Monthly metrics of one lattice run: ``{"month": months, name: values}``."""
+    months = plan.months
     ids = [g.id for g in plan.groups]
     pops = [g.population for g in plan.groups]
     n = len(ids)
@@ -172,7 +186,7 @@ def _monthly(counts, kills, plan: LatticePlan, tpm: int, n_cit: int) -> pd.DataF
     cols["activity"] = mc[:, :, :, 0].sum(axis=2).mean(axis=1) / n_cit
     cols["arrests"] = mc[:, :, :, 3].sum(axis=(1, 2)) * per
     cols["jailed"] = mc[:, :, :, 1].sum(axis=2).mean(axis=1) / n_cit
-    return pd.DataFrame(cols)
+    return cols
 
 
 def _within(plan: LatticePlan) -> list[str]:
@@ -202,21 +216,22 @@ def _run_seed(scenario, scenario_id: str, o: dict[str, Any], rng, plans,
         plan = plan_from_timeline(scenario, scenario.timeline(scenario_id), o["cop_density"],
                                   o["kill_scale"], evolved=evolved)
         counts, kills, snapshot, n_cit = _one_run(plan, o, rng)
-        return _monthly(counts, kills, plan, o["ticks_per_month"], n_cit), snapshot
+        return pd.DataFrame(_monthly(counts, kills, plan, o["ticks_per_month"], n_cit)), \
+            snapshot
     frames, snap = [], None
     for rp, child in zip(plans, rng.spawn(len(plans)), strict=True):
         counts, kills, snapshot, n_cit = _one_run(rp.plan, o, child, (rp.side, rp.side))
         frames.append(_monthly(counts, kills, rp.plan, o["ticks_per_month"], n_cit))
         snap = snapshot if snap is None or snapshot.size > snap.size else snap
-    nat = frames[0][["month"]].copy()
-    for col in frames[0].columns.drop("month"):
-        nat[col] = sum(rp.weight * f[col].to_numpy(float) for rp, f in zip(plans, frames,
-                                                                             strict=True))
+    nat = {"month": frames[0]["month"]}
+    for col in frames[0]:
+        if col != "month":
+            nat[col] = sum(rp.weight * f[col] for rp, f in zip(plans, frames, strict=True))
     for rp, f in zip(plans, frames, strict=True):
-        nat[f"region_deaths.{rp.region}"] = f["deaths"].to_numpy(float)
-        nat[f"region_sectarian_deaths.{rp.region}"] = f["sectarian_deaths"].to_numpy(float)
-        nat[f"region_activity.{rp.region}"] = f["activity"].to_numpy(float)
-    return nat, snap
+        nat[f"region_deaths.{rp.region}"] = f["deaths"]
+        nat[f"region_sectarian_deaths.{rp.region}"] = f["sectarian_deaths"]
+        nat[f"region_activity.{rp.region}"] = f["activity"]
+    return pd.DataFrame(nat), snap
 
 
 def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any],
@@ -284,10 +299,14 @@ def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]
         df.insert(0, "seed_index", r)
         frames.append(df)
         snap = snapshot if snap is None else snap
-    by_seed = pd.concat(frames, ignore_index=True)
-    monthly = by_seed.drop(columns="seed_index").groupby("month", sort=True).mean()
-    monthly["deaths_sd"] = by_seed.groupby("month", sort=True)["deaths"].std(ddof=0)
-    monthly = monthly.reset_index()
+    by_seed = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if len(frames) > 1:
+        monthly = by_seed.drop(columns="seed_index").groupby("month", sort=True).mean()
+        monthly["deaths_sd"] = by_seed.groupby("month", sort=True)["deaths"].std(ddof=0)
+        monthly = monthly.reset_index()
+    else:  # one seed: the mean is the run itself (months are in calendar order)
+        monthly = by_seed.drop(columns="seed_index")
+        monthly["deaths_sd"] = 0.0
     observed = next((ob for ob in scenario.observations_of(OBSERVED)
                      if getattr(ob, "region", None) is None), None)
     fit = _fit_observed(observed, monthly)
@@ -307,12 +326,12 @@ def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]
         degenerate = "no deaths in any month (no active armed group at war with the incumbent)"
     elif not (monthly["activity"] > 0).any():
         degenerate = "no active citizens in any month"
-    mapping = plan.frame if not plans else pd.concat(
-        [rp.plan.frame.assign(region=rp.region) for rp in plans])
     return GroundResult("ground", scenario_id, int(seed), summary, monthly, by_seed,
-                        mapping, fit, snap, [g.id for g in plan.groups],
+                        fit, snap, [g.id for g in plan.groups],
                         within=_within(plan), observed=None if observed is None else observed.id,
-                        regions=regions, degenerate=degenerate)
+                        regions=regions, degenerate=degenerate,
+                        plans=[(rp.region, rp.plan) for rp in plans] if plans else
+                        [(None, plan)])
 
 
 def _fit_observed(observed, monthly: pd.DataFrame) -> pd.DataFrame:

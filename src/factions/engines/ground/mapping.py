@@ -66,28 +66,48 @@ class GroupSpec:
     armed: tuple[str, ...]
 
 
-@dataclass
 class LatticePlan:
-    """Monthly lattice parameters; ``frame`` has one row per month (see module docs)."""
+    """Monthly lattice parameters: one array per parameter over the months (see the
+    module docs for the names); :attr:`frame` shows them as months x parameters."""
 
-    groups: list[GroupSpec]
-    power: str | None
-    frame: pd.DataFrame
-
-    def __post_init__(self) -> None:
-        ids = [g.id for g in self.groups]
-        self._row = {m: i for i, m in enumerate(self.frame.index)}
-        self._targets = self.frame[[f"target_{a}_{b}" for a in ids for b in ids]].to_numpy(
-            float).reshape(len(self.frame), len(ids), len(ids))
+    def __init__(self, groups: list[GroupSpec], power: str | None, months: list[str],
+                 columns: dict[str, np.ndarray]):
+        self.groups = groups
+        self.power = power
+        self.months = list(months)
+        self._columns = columns
+        self._row = {m: i for i, m in enumerate(self.months)}
+        ids = [g.id for g in groups]
+        self._targets = (np.stack([columns[f"target_{a}_{b}"] for a in ids for b in ids],
+                                  axis=1).reshape(len(self.months), len(ids), len(ids))
+                         if ids else np.zeros((len(self.months), 0, 0)))
         self._vectors: dict[str, np.ndarray] = {}
+        self._frame: pd.DataFrame | None = None
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Months x parameters (built on first use; do not modify)."""
+        if self._frame is None:
+            self._frame = pd.DataFrame(self._columns, index=pd.Index(self.months, name="month"))
+        return self._frame
+
+    def column(self, name: str) -> np.ndarray:
+        """One parameter over the months (a copy)."""
+        return np.array(self._columns[name], dtype=float)
+
+    def matrix(self, prefix: str) -> np.ndarray:
+        """Months x groups of ``<prefix>_<group>`` (e.g. ``legitimacy``; a copy)."""
+        if prefix not in self._vectors:
+            self._vectors[prefix] = np.column_stack(
+                [self._columns[f"{prefix}_{g.id}"] for g in self.groups]).astype(float)
+        return self._vectors[prefix].copy()
 
     def targets(self, month: str) -> np.ndarray:
         return self._targets[self._row[month]].copy()
 
     def vector(self, prefix: str, month: str) -> np.ndarray:
         if prefix not in self._vectors:
-            self._vectors[prefix] = self.frame[[f"{prefix}_{g.id}" for g in self.groups]
-                                               ].to_numpy(float)
+            self.matrix(prefix)
         return self._vectors[prefix][self._row[month]].copy()
 
 
@@ -172,7 +192,7 @@ def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float,
     Returns
     -------
     LatticePlan
-        Groups, the incumbent and a months x parameters frame with columns
+        Groups, the incumbent and, month by month (``.frame`` as a table), the parameters
         ``legitimacy_<g>``, ``allowed_<g>``, ``engaged_<g>``, ``target_<g>_<h>``,
         ``cop_density`` and ``peacekeeper_density``.
 
@@ -205,13 +225,18 @@ def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float,
         raise EngineError(f"the evolved ties cover {evolved.months[0]}..{evolved.months[-1]}, "
                           f"not the timeline's {months[0]}..{months[-1]}")
 
-    def tie(a: str, b: str | None) -> np.ndarray:
+    ties: dict[tuple[str, str], np.ndarray] = {}
+
+    def tie(a: str, b: str | None) -> np.ndarray:  # read only; computed once per pair
         if b is None or a == b:
             return np.zeros(n)
-        own = column(relation_key(a, b), 0.0)
-        if evolved is not None and a in evolved.actors and b in evolved.actors:
-            return np.clip(own + evolved.tie(a, b) - evolved.tie(a, b, typed=True), -1.0, 1.0)
-        return own
+        if (a, b) not in ties:
+            own = column(relation_key(a, b), 0.0)
+            if evolved is not None and a in evolved.actors and b in evolved.actors:
+                own = np.clip(own + evolved.tie(a, b) - evolved.tie(a, b, typed=True),
+                              -1.0, 1.0)
+            ties[(a, b)] = own
+        return ties[(a, b)]
 
     forces = {f.id: column(f"forces.{f.id}", 0.0) for f in scenario.forces}
     role = {f.id: scenario.force_role(f) for f in scenario.forces}
@@ -260,5 +285,4 @@ def plan_from_timeline(scenario, tl, cop_density: float, kill_scale: float,
             cols[f"target_{g.id}_{h.id}"] = np.minimum(1.0, np.maximum(0.0, pi))
     cols["cop_density"] = cop_density * gov / total0 if total0 > 0 else np.full(n, cop_density)
     cols["peacekeeper_density"] = (cop_density * ext / total0 if total0 > 0 else np.zeros(n))
-    out = pd.DataFrame(cols, index=pd.Index(months, name="month"))
-    return LatticePlan(groups, power, out)
+    return LatticePlan(groups, power, months, cols)

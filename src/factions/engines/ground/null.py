@@ -37,23 +37,40 @@ def ground_null(scenario, scenario_id: str, options: Mapping | None = None) -> p
         plan = plan_from_timeline(scenario, scenario.timeline(scenario_id), o["cop_density"],
                                   o["kill_scale"])
         return _plan_rows(plan, o)
-    frames = []
+    names, months, national, regional = None, None, None, []
+    comp = None
     for rp in regional_plans(scenario, scenario_id, o):
-        rows = _plan_rows(rp.plan, o)
-        frames.append(rows.assign(value=rows["value"] * rp.weight))
-        for name, regional in (("deaths", "region_deaths"), ("sectarian_deaths",
-                                                             "region_sectarian_deaths"),
-                               ("activity", "region_activity")):
-            sel = rows[rows["metric"] == name]
-            frames.append(sel.assign(metric=f"{regional}.{rp.region}"))
-    out = pd.concat(frames, ignore_index=True)
-    national = ~out["metric"].str.startswith("region_")
-    summed = (out[national].groupby(["metric", "month"], sort=False, as_index=False)["value"]
-              .sum())
-    return pd.concat([summed, out[~national]], ignore_index=True)[METRIC_COLUMNS]
+        names, months, values = _plan_values(rp.plan, o)
+        weighted = values * rp.weight
+        if national is None:
+            national, comp = np.zeros_like(weighted), np.zeros_like(weighted)
+        # compensated (Kahan) summation over the regions, in their order
+        y = weighted - comp
+        t = national + y
+        comp = (t - national) - y
+        national = t
+        for name, label in (("deaths", "region_deaths"), ("sectarian_deaths",
+                                                          "region_sectarian_deaths"),
+                            ("activity", "region_activity")):
+            regional.append((f"{label}.{rp.region}", values[:, names.index(name)]))
+    m = len(months)
+    metric = np.concatenate([np.tile(np.array(names, dtype=object), m)]
+                            + [np.full(m, label, dtype=object) for label, _ in regional])
+    month = np.concatenate([np.repeat(np.array(months, dtype=object), len(names))]
+                           + [np.array(months, dtype=object)] * len(regional))
+    value = np.concatenate([national.ravel()] + [v for _, v in regional])
+    return pd.DataFrame({"metric": metric, "month": month, "value": value})[METRIC_COLUMNS]
 
 
 def _plan_rows(plan, o) -> pd.DataFrame:
+    names, months, values = _plan_values(plan, o)
+    return pd.DataFrame({"metric": np.tile(np.array(names, dtype=object), len(months)),
+                         "month": np.repeat(np.array(months, dtype=object), len(names)),
+                         "value": values.ravel()})[METRIC_COLUMNS]
+
+
+def _plan_values(plan, o) -> tuple[list[str], list[str], np.ndarray]:
+    """``(metric names, months, months x names values)`` of one plan's null rates."""
     groups = plan.groups
     n = np.array([g.share for g in groups])
     pops = [g.population for g in groups]
@@ -61,22 +78,19 @@ def _plan_rows(plan, o) -> pd.DataFrame:
     cross = np.array([[pops[i] != pops[j] for j in range(k)] for i in range(k)])
     within = {p: np.array([[pops[i] == p == pops[j] and i != j for j in range(k)]
                            for i in range(k)]) for p in dict.fromkeys(pops) if pops.count(p) > 1}
-    months = list(plan.frame.index)
+    months = plan.months
     m = len(months)
-    allowed = plan.frame[[f"allowed_{g.id}" for g in groups]].to_numpy(float)
-    legit = plan.frame[[f"legitimacy_{g.id}" for g in groups]].to_numpy(float)
+    allowed = plan.matrix("allowed")
+    legit = plan.matrix("legitimacy")
     pi = (np.stack([plan.targets(mo) for mo in months]) if o["model"] == "II"
           else np.zeros((m, k, k)))
     kills = (n * allowed)[:, :, None] * pi * n[None, None, :]
     activity = (n * allowed * (1 - legit)).sum(axis=1)
-    density = (plan.frame["cop_density"].to_numpy(float)
-               + plan.frame["peacekeeper_density"].to_numpy(float))
+    density = plan.column("cop_density") + plan.column("peacekeeper_density")
     names = ["deaths", "sectarian_deaths", "activity", "arrests",
              *[f"deaths_within.{p}" for p in within], *[f"killed.{g.id}" for g in groups]]
     values = np.column_stack([kills.sum(axis=(1, 2)), (kills * cross).sum(axis=(1, 2)),
                               activity, activity * density,
                               *[(kills * w).sum(axis=(1, 2)) for w in within.values()],
                               *[kills[:, :, j].sum(axis=1) for j in range(k)]])
-    return pd.DataFrame({"metric": np.tile(np.array(names, dtype=object), m),
-                         "month": np.repeat(np.array(months, dtype=object), len(names)),
-                         "value": values.ravel()})[METRIC_COLUMNS]
+    return names, months, values

@@ -125,17 +125,18 @@ def regional_fit(scenario, monthly, plans: list[RegionPlan]):
     residents = {r.id: float(r.population) for r in scenario.regions}
     observed = {o.region: o for o in scenario.observations
                 if o.compares == "ground.deaths" and o.region is not None}
+    months = monthly["month"].tolist()
+    added: dict[str, np.ndarray] = {}
     sim_total = obs_total = 0.0
     for rp in plans:
-        col = f"region_deaths.{rp.region}"
         ob = observed.get(rp.region)
-        ser = (monthly.month.map(pd.Series(ob.series, dtype=float)) if ob is not None
-               else pd.Series(np.nan, index=monthly.index))
-        monthly[f"region_observed.{rp.region}"] = ser.to_numpy(float)
-        both = ser.notna().to_numpy()
+        ser = (np.array([np.nan if ob.series.get(m) is None else float(ob.series[m])
+                         for m in months]) if ob is not None else np.full(len(months), np.nan))
+        added[f"region_observed.{rp.region}"] = ser
+        both = ~np.isnan(ser)
         if both.sum() >= 3:
-            sim = monthly[col].to_numpy(float)[both]
-            obs = ser.to_numpy(float)[both]
+            sim = monthly[f"region_deaths.{rp.region}"].to_numpy(float)[both]
+            obs = ser[both]
             sim_total += float(np.sum(sim * residents[rp.region] / 1e5))
             obs_total += float(np.sum(obs))
             if np.ptp(sim) > 0 and np.ptp(obs) > 0:
@@ -144,8 +145,11 @@ def regional_fit(scenario, monthly, plans: list[RegionPlan]):
                 rows.append((f"spearman.{rp.region}", float(stats.spearmanr(sim, obs)[0]), n))
     factor = obs_total / sim_total if sim_total > 0 else np.nan
     for rp in plans:
-        monthly[f"region_deaths_scaled.{rp.region}"] = (
-            monthly[f"region_deaths.{rp.region}"] * residents[rp.region] / 1e5 * factor)
+        added[f"region_deaths_scaled.{rp.region}"] = (
+            monthly[f"region_deaths.{rp.region}"].to_numpy(float) * residents[rp.region] / 1e5
+            * factor)
+    # the observed columns first, then the scaled ones, as one block of new columns
+    monthly[list(added)] = np.column_stack(list(added.values()))
     if sim_total > 0:
         rows.append(("region_scale_factor", float(factor), len(monthly)))
     return pd.DataFrame.from_records(rows, columns=["statistic", "value", "n_months"])
