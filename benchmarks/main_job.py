@@ -47,10 +47,13 @@ def timed(cmd: list[str], log: Path) -> tuple[float, float, int]:
 
 def edited_copy(dest: Path) -> tuple[Path, str]:
     """The default scenario with one shock's first numeric effect changed by 10 %."""
-    from factions.scenario.load import default_scenario
+    from importlib import resources
+
+    from factions.scenario.load import DEFAULT_SCENARIO_FILE, default_scenario
 
     sc = default_scenario()
-    text = Path(sc.file).read_text(encoding="utf-8")
+    text = resources.files("factions.scenarios").joinpath(DEFAULT_SCENARIO_FILE).read_text(
+        encoding="utf-8")
     counts = {s.id: sum(s.id in d.shocks for d in sc.scenarios) for s in sc.shocks}
     shock = next(s for s in sc.shocks if 0 < counts[s.id] < len(sc.scenarios))
     lines = text.splitlines(keepends=True)
@@ -62,7 +65,7 @@ def edited_copy(dest: Path) -> tuple[Path, str]:
             lines[i] = lines[i][:m.start(2)] + f"{new:.6g}" + lines[i][m.end(2):]
             break
     # keep the shipped calibration valid for the copy: same file name beside its posterior
-    path = dest / Path(sc.file).name
+    path = dest / DEFAULT_SCENARIO_FILE
     path.write_text("".join(lines), encoding="utf-8")
     return path, f"{shock.id}: line {i + 1}"
 

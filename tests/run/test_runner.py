@@ -195,3 +195,22 @@ def test_ensemble_scope_follows_the_claims(small_text):
     assert names == ["digest"] and ids == ["historical", "no_surge"]
     assert pairs == {"digest": ["historical", "no_surge"]}
     assert "align" not in options
+
+
+def test_importing_the_run_package_loads_neither_scipy_stats_nor_dask():
+    """The cached main job reads its results back without scipy.stats (~1 s to import)
+    or Dask; the package's names still resolve, the two named like their modules too."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import factions
+
+    code = ("import sys, factions.run as r; "
+            "print(sorted(m for m in ('scipy.stats', 'dask', 'distributed') if m in sys.modules), "
+            "r.sweep.__module__, r.abc_smc.__module__, r.Pipeline.__name__)")
+    env = {"PYTHONPATH": str(Path(factions.__file__).parents[1]), "PATH": ""}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True)
+    assert res.stdout.split() == ["[]", "factions.run.sweep", "factions.run.abc_smc",
+                                  "Pipeline"]

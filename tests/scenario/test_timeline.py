@@ -111,3 +111,22 @@ def test_bad_effect_strength_names(small_text, name, message):
     sc = parse_scenario(small_text, "s.yaml")
     with pytest.raises(ScenarioError, match=message):
         sc.with_base({name: 1.0})
+
+
+def test_a_pickled_scenario_leaves_its_caches_behind_and_rebuilds_them_equal():
+    """Timelines and memos are not pickled (a cached run or a Dask worker rebuilds them);
+    a ``with_base`` copy keeps its overridden values."""
+    import pickle
+
+    import pandas as pd
+
+    from factions.scenario.load import default_scenario
+
+    sc = default_scenario().with_base({"parameters.violence_scale": 0.5})
+    want = sc.timeline("historical", region=sc.region_ids()[0]).frame()
+    sc._derived["memo"] = "x"
+    back = pickle.loads(pickle.dumps(sc))
+    assert back._timelines == {} and back._derived == {}
+    pd.testing.assert_frame_equal(back.timeline("historical", region=sc.region_ids()[0])
+                                  .frame(), want, check_exact=True)
+    assert back.timeline("historical").frame()["parameters.violence_scale"].iloc[0] == 0.5

@@ -6,23 +6,34 @@ draws) on a Dask cluster, writing Parquet as results arrive; ``abc_rejection`` /
 ``abc_smc`` calibrate through the same machinery. Dask is imported only when a sweep runs.
 """
 
+from importlib import import_module
+
+# eager: these two share their module's name, which a later import of the module would
+# otherwise put in their place on the package
 from factions.run.abc_smc import abc_smc
-from factions.run.calibrate import ABCResult, abc_rejection, posterior_sweep
-from factions.run.claims import evaluate_claims
-from factions.run.distributions import parse_varies
-from factions.run.pipeline import Pipeline, PipelinePlan
-from factions.run.progress import SweepProgressBar
-from factions.run.runner import RunResults, replica_seeds, run_all
-from factions.run.store import read_results
-from factions.run.summaries import (
-    ensemble_summary,
-    fan_chart,
-    sensitivity,
-    sweep_claims,
-    tornado_chart,
-)
-from factions.run.sweep import SweepProgress, SweepResult, sweep
-from factions.run.sweep_report import write_sweep_report
+from factions.run.sweep import sweep
+
+#: where each public name lives; imported on first use, so that ``import factions.run``
+#: (and the cached main job) does not load scipy.stats, Dask or the calibration
+_LAZY = {
+    "ABCResult": "calibrate", "abc_rejection": "calibrate",
+    "posterior_sweep": "calibrate", "evaluate_claims": "claims",
+    "parse_varies": "distributions", "Pipeline": "pipeline", "PipelinePlan": "pipeline",
+    "SweepProgressBar": "progress", "RunResults": "runner", "replica_seeds": "runner",
+    "run_all": "runner", "read_results": "store", "ensemble_summary": "summaries",
+    "fan_chart": "summaries", "sensitivity": "summaries", "sweep_claims": "summaries",
+    "tornado_chart": "summaries", "SweepProgress": "sweep", "SweepResult": "sweep",
+    "write_sweep_report": "sweep_report",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(f"factions.run.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'factions.run' has no attribute {name!r}")
+
 
 __all__ = [
     "Pipeline", "PipelinePlan", "RunResults", "run_all", "replica_seeds", "evaluate_claims",

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from factions.errors import InputError
 from factions.run.calibrate import (
@@ -46,6 +45,8 @@ def prior_density(prior: Mapping[str, Distribution], values: np.ndarray) -> np.n
         if isinstance(dist, Uniform):
             dens *= np.where((x >= dist.low) & (x <= dist.high), 1 / (dist.high - dist.low), 0)
         elif isinstance(dist, Normal):
+            from scipy import stats
+
             dens *= stats.norm.pdf(x, dist.mu, dist.sd)
         else:
             raise InputError(f"ABC-SMC needs uniform or normal priors, got {dist.describe()}")
@@ -157,6 +158,8 @@ def abc_smc(scenario: Scenario, prior: Mapping[str, Distribution],
         table = _keep_best(table, n_keep)
         kept = table[table["accepted"]]
         theta = kept[names].to_numpy(float)
+        from scipy import stats
+
         kernel = stats.multivariate_normal(mean=np.zeros(len(names)), cov=cov,
                                            allow_singular=True)
         denom = np.array([np.sum(weights * kernel.pdf(t - particles)) for t in theta])

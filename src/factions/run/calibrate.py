@@ -28,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from factions.errors import InputError
 from factions.run.distributions import Distribution
@@ -60,6 +59,8 @@ def _nrmse(s, o):
 def _rank(s, o):
     if np.ptp(s) == 0 or np.ptp(o) == 0:
         return 1.0
+    from scipy import stats
+
     return float(1.0 - stats.spearmanr(s, o).statistic)
 
 

@@ -15,7 +15,6 @@ __all__ = ["hindcast_of", "weighted_quantile"]
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from factions.run.targets import Target, run_factor
 
@@ -95,6 +94,8 @@ def hindcast_of(series: dict, runs, weights, targets: list[Target], window, fit,
     fitted = main[main["fitted"]]
     rho = pval = float("nan")
     if len(fitted) > 2 and np.nanstd(fitted["median"]) > 0 and np.ptp(fitted["observed"]) > 0:
+        from scipy import stats
+
         r = stats.spearmanr(fitted["median"], fitted["observed"], nan_policy="omit")
         rho, pval = float(r.statistic), float(r.pvalue)
     if len(targets) == 1 and fit == window:

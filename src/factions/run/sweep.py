@@ -84,6 +84,12 @@ class SweepResult:
         return rep.sort_values(["scenario", "metric", "month", "point", "run"],
                                na_position="first", kind="stable").reset_index(drop=True)
 
+    def __getstate__(self):
+        """Pickled without the cache of :meth:`replica_frames` (rebuilt on first use)."""
+        state = dict(self.__dict__)
+        state.pop("_frames", None)
+        return state
+
     def replica_frames(self, point: int = 0) -> list[pd.DataFrame]:
         """One metrics frame per run at grid point ``point`` (input of
         :func:`factions.run.claims.evaluate_claims`)."""

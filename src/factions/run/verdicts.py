@@ -42,7 +42,6 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from factions.run.claims import claim_sides, evaluate_claims
 from factions.run.decompose import source_engine
@@ -58,6 +57,8 @@ def jeffreys(k: int, n: int, level: float = 0.9) -> tuple[float, float]:
     if n <= 0:
         return float("nan"), float("nan")
     a = (1 - level) / 2
+    from scipy import stats  # here: importing scipy.stats costs ~1 s on the cached path
+
     low = 0.0 if k == 0 else float(stats.beta.ppf(a, k + 0.5, n - k + 0.5))
     high = 1.0 if k == n else float(stats.beta.ppf(1 - a, k + 0.5, n - k + 0.5))
     return low, high

@@ -45,6 +45,15 @@ class Scenario(ScenarioModel):
     _effects: dict = PrivateAttr(default_factory=dict)
     _bands: dict = PrivateAttr(default_factory=dict)
 
+    def __getstate__(self):
+        """Pickled without the caches derived from the data (timelines, memos): they are
+        rebuilt on first use, and can be far larger than the scenario itself."""
+        state = super().__getstate__()
+        private = dict(state.get("__pydantic_private__") or {})
+        private["_timelines"], private["_derived"] = {}, {}
+        state["__pydantic_private__"] = private
+        return state
+
     @property
     def file(self) -> str:
         return self._file
