@@ -6,7 +6,7 @@ draws) on a Dask cluster, writing Parquet as results arrive; ``abc_rejection`` /
 ``abc_smc`` calibrate through the same machinery. Dask is imported only when a sweep runs.
 """
 
-from importlib import import_module
+from factions.lazy import lazy_names
 
 # eager: these two share their module's name, which a later import of the module would
 # otherwise put in their place on the package
@@ -27,12 +27,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(import_module(f"factions.run.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'factions.run' has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 
 __all__ = [

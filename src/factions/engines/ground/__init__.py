@@ -10,8 +10,6 @@ matplotlib (the engine on a scenario, its mapping, null model and figures) are l
 first use, so that ``factions ground --model I`` starts quickly (``docs/performance.md``).
 """
 
-from importlib import import_module
-
 from factions.engines import register
 from factions.engines.base import Engine, Observable
 from factions.engines.ground.models import SCHEDULABLE, GroundRun, simulate
@@ -27,6 +25,7 @@ from factions.engines.ground.params import (
 )
 from factions.engines.ground.simulator import Simulator
 from factions.engines.needs import Need
+from factions.lazy import lazy_names
 
 #: public names loaded on first use, and their modules
 _LAZY = {
@@ -67,12 +66,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(import_module(f"factions.engines.ground.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 
 def __dir__():
