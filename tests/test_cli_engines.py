@@ -104,15 +104,17 @@ def test_ground_bare_seeds_differ(capsys):
 
 
 def test_ground_bare_run_imports_neither_pandas_nor_scipy_stats_nor_matplotlib():
-    """The bare run's process stays lean (docs/performance.md, start-up); --out loads more."""
+    """The bare run's process stays lean (docs/performance.md, start-up); --out loads more.
+    Nor scipy.linalg: numba's BLAS probe gets its one module (factions.jit_startup)."""
     code = ("import sys; from factions.cli import main; "
             "rc = main(['ground', '--model', 'I', '--set', 'vision=2', '--ticks', '3']); "
             "print(rc, *sorted({m.partition('.')[0] for m in sys.modules} "
-            "& {'pandas', 'matplotlib', 'dask'}), 'scipy.stats' in sys.modules)")
+            "& {'pandas', 'matplotlib', 'dask'}), 'scipy.stats' in sys.modules, "
+            "'scipy.linalg' in sys.modules, 'scipy.linalg.cython_blas' in sys.modules)")
     env = {**os.environ, "PYTHONPATH": str(Path(factions.__file__).parents[1])}
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=env, check=True)
-    assert res.stdout.strip().splitlines()[-1] == "0 False"
+    assert res.stdout.strip().splitlines()[-1] == "0 False False True"
 
 
 def test_ground_bare_out_writes_series_and_figures(tmp_path, capsys):

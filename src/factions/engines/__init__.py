@@ -21,6 +21,9 @@ from factions.engines.base import Engine, EngineResult, Observable
 from factions.engines.needs import Need, unmet
 from factions.engines.options import Option
 from factions.errors import EngineError
+from factions.jit_startup import preload_cython_blas
+
+preload_cython_blas()  # before any engine imports numba (see factions.jit_startup)
 
 _REGISTRY: dict[str, Engine] = {}
 _BUILTIN = ("digest", "align", "bargain", "ground", "displace")
