@@ -361,3 +361,83 @@ def test_pairs_run_each_engine_only_where_it_is_read():
     assert set(some.replicas.key) == want
     with pytest.raises(InputError, match="pairs: engine 'ground' on 'nowhere'"):
         plan_sweep(val, None, ["ground"], pairs={"ground": ["nowhere"]})
+
+
+def test_meanwhile_runs_while_the_cluster_works_and_poll_takes_results_in(sc, client,
+                                                                         tmp_path):
+    """``meanwhile`` is called once with every task submitted; ``poll`` takes in what has
+    finished without waiting (parts written, progress called); the results are those of
+    the same sweep without it; with everything cached it is still called once."""
+    import time
+
+    kw = dict(engine_names=["digest", "bargain"], runs=4, seed=2, scheduler=client,
+              options={"bargain": {"draws": 5}}, batch_size=1)
+    seen: list[int] = []
+    calls: list = []
+
+    def meanwhile(poll):
+        calls.append("called")
+        deadline = time.monotonic() + 60
+        while max(seen, default=0) < len(plan_tasks) and time.monotonic() < deadline:
+            poll()
+            time.sleep(0.05)
+        # before the sweep's own wait: poll took every result in and wrote it
+        calls.append((max(seen, default=0), len(part_files(tmp_path / "a")) > 0))
+
+    plan_tasks = sweep(sc, out_dir=tmp_path / "plain", **kw).plan.tasks
+    res = sweep(sc, out_dir=tmp_path / "a", meanwhile=meanwhile,
+                progress=lambda st: seen.append(st.done), **kw)
+    assert calls == ["called", (len(plan_tasks), True)]
+    pd.testing.assert_frame_equal(read_results(tmp_path / "a"), read_results(tmp_path / "plain"))
+    assert res.ran == len(plan_tasks)
+    again = sweep(sc, out_dir=tmp_path / "a", meanwhile=lambda poll: calls.append(poll()), **kw)
+    assert again.ran == 0 and calls[2:] == [None]
+
+
+def test_an_error_in_meanwhile_stops_the_sweep_keeping_what_finished(sc, client, tmp_path):
+    kw = dict(engine_names=["digest"], runs=3, seed=4, scheduler=client, batch_size=1)
+
+    def meanwhile(poll):
+        raise RuntimeError("the primary pass failed")
+
+    with pytest.raises(RuntimeError, match="the primary pass failed"):
+        sweep(sc, out_dir=tmp_path, meanwhile=meanwhile, **kw)
+    done = read_results(tmp_path) if part_files(tmp_path) else pd.DataFrame()
+    full = sweep(sc, out_dir=tmp_path, **kw)  # resumes: nothing lost, nothing twice
+    assert full.cached == len(done["key"].unique()) if len(done) else full.cached == 0
+    rows = full.metrics[full.metrics["metric"].notna()]
+    assert not rows.duplicated(["key", "metric", "month"]).any()
+    assert set(rows["key"]) == set(full.plan.keys)
+
+
+def test_pipeline_runs_its_primary_pass_while_the_draws_run(sc, client):
+    """The draws start once the primary pass has what they need from it; the rest of the
+    pass runs while the cluster works, giving the results a run without draws gives."""
+    from factions.run import Pipeline
+
+    class Events:
+        def __init__(self):
+            self.log = []
+
+        def start(self, total):
+            self.log.append("start")
+
+        def task(self, engine, scenario, seed):
+            self.log.append(("task", engine, scenario))
+
+        def sweep(self, state):
+            self.log.append("sweep")
+
+    ev = Events()
+    res = Pipeline(sc, replicas=3, scheduler=client).run(progress=ev)
+    tasks = [i for i, e in enumerate(ev.log) if isinstance(e, tuple)]
+    first_sweep = ev.log.index("sweep")
+    assert first_sweep < tasks[-1]  # the draws were submitted before the pass ended
+    single = Pipeline(sc, replicas=1).run()
+    got = [(r.engine, r.scenario_id) for r in res.primary()]
+    assert got == [(r.engine, r.scenario_id) for r in single.primary()]
+    assert [e[1:] for e in ev.log if isinstance(e, tuple)] == got + [
+        (r.engine, r.scenario_id) for r in single.results if r not in single.primary()]
+    for a, b in zip(res.primary(), single.primary(), strict=True):
+        pd.testing.assert_frame_equal(a.metrics(), b.metrics())
+    assert res.replicas == 3 and len(res.claims) == len(single.claims)

@@ -230,17 +230,19 @@ class RunProgress:
         self._bar.update(self._task, advance=1, description=f"{engine} · {scenario} · seed {seed}")
 
     def sweep(self, state) -> None:
-        from factions.run.progress import SweepProgressBar
+        """The draws' bar, under the primary pass's while that still runs (the cluster
+        runs the draws meanwhile); the primary bar goes once its tasks are done."""
+        from factions.run.progress import describe_progress
 
         if self._sweep is None:
+            self._sweep = self._bar.add_task("draws", total=state.total)
+        self._bar.update(self._sweep, completed=state.done, total=state.total,
+                         description="draws · " + describe_progress(state))
+        primary = self._bar.tasks[0]
+        if primary.total is not None and primary.completed >= primary.total:
             self._bar.update(self._task, visible=False)
-            self._sweep = SweepProgressBar(console=Console(quiet=True) if self.quiet else None)
-            self._sweep.__enter__()
-        self._sweep(state)
 
     def __exit__(self, *exc):
-        if self._sweep is not None:
-            self._sweep.__exit__(*exc)
         self._bar.__exit__(*exc)
         return False
 

@@ -288,7 +288,8 @@ class Pipeline:
         done: dict = {}
         variants: dict[int, Scenario] = {}
         frames = []
-        for e, sid, r, s in tasks:
+
+        def step(e, sid, r, s):
             sc = self.scenario
             if draws is not None and r > 0:  # draw 0 is the file's own values
                 if r not in variants:
@@ -305,13 +306,28 @@ class Pipeline:
                 out.skipped.append((e.name, sid, o.skipped))
             if progress is not None:
                 progress.task(e.name, sid, s)
-        if frames:
-            out.metrics = pd.concat(frames, ignore_index=True)
-        fitted = self._fitted(out, None)
+
+        queue = list(tasks)
         if ensemble and not self.local:
-            frames, draws, post = self._ensemble(out, plan, out_dir, progress)
+            # the draws need from the primary pass only the displacement engine's fit
+            # (_ensemble_scope): run the pass in order until it is there, then let the
+            # cluster run the draws while this process runs the rest of the pass
+            while queue and not _scope_ready(plan, out, queue):
+                step(*queue.pop(0))
+
+            def meanwhile(poll):
+                while queue:
+                    step(*queue.pop(0))
+                    poll()
+
+            frames, draws, post = self._ensemble(out, plan, out_dir, progress, meanwhile)
             fitted = self._fitted(out, post)
         else:
+            for t in queue:
+                step(*t)
+            if frames:
+                out.metrics = pd.concat(frames, ignore_index=True)
+            fitted = self._fitted(out, None)
             out.replicas = len(in_process)
             stoch = set(plan.names) if draws is not None else \
                 {n for n, v in plan.stochastic.items() if v}
@@ -351,7 +367,8 @@ class Pipeline:
                     if c.startswith(_SCENARIO_SECTIONS))}
         return fitted
 
-    def _ensemble(self, out: RunResults, plan: PipelinePlan, out_dir, progress) -> None:
+    def _ensemble(self, out: RunResults, plan: PipelinePlan, out_dir, progress,
+                  meanwhile=None) -> tuple:
         from factions.run.draws import draw_table
         from factions.run.posterior import resolve_posterior, run_ensemble
 
@@ -367,7 +384,8 @@ class Pipeline:
             self.scenario, ids, names, self.seed, self.replicas,
             options, post, ens_dir, workers=self.workers, scheduler=self.scheduler,
             progress=None if progress is None else progress.sweep, strict=plan.strict,
-            draws=draws, keep=_claimed(self.scenario), judged=False, pairs=pairs)
+            draws=draws, keep=_claimed(self.scenario), judged=False, pairs=pairs,
+            meanwhile=meanwhile)
         out.ensemble = ens
         out.claims, out.metrics, out.replicas, out.posterior = claims, metrics, self.replicas, post
         stochastic = [n for n in plan.names if plan.stochastic[n]]
@@ -396,6 +414,18 @@ class Pipeline:
                 if png.exists():
                     out.ensemble_figures[f"calibration {name} ({post.path})"] = png.read_bytes()
         return with_decomposition(self.scenario, ens.replica_frames()), draws, post
+
+
+def _scope_ready(plan: PipelinePlan, out: RunResults, queue: list) -> bool:
+    """Whether the primary pass has what :func:`_ensemble_scope` reads: the displacement
+    engine's in-sample fit (its first calibrated primary result, in task order), or no
+    displacement task is left that could give it."""
+    if "displace" not in plan.names or not plan.options.get("displace", {}).get(
+            "calibrate", True):
+        return True
+    if any(r.engine == "displace" and r.summary.get("calibrated") for r in out.primary()):
+        return True
+    return not any(e.name == "displace" for e, *_ in queue)
 
 
 def _metric_frame(outcome, sid: str, seed: int) -> pd.DataFrame:

@@ -126,14 +126,14 @@ def run_ensemble(scenario, scenario_ids, engines, seed: int, replicas: int,
                  options: dict | None, posterior: Posterior | None, out_dir: str | Path,
                  workers: int = 2, scheduler=None, progress=None, strict=None,
                  draws: pd.DataFrame | None = None, keep=None, judged: bool = True,
-                 pairs=None):
+                 pairs=None, meanwhile=None):
     """Replicas of ``engines`` on Dask; returns ``(claims, metrics, sweep_result)``.
 
     Replica ``r`` takes row ``r`` of ``draws`` (default: the posterior's parameter sets,
     cycling) and the engine options the posterior was fitted with (given ``options``
     override them; ``judged=False``: claims without grades, for a caller that grades
-    them; ``pairs``: ``{engine: named scenarios}`` to run, see
-    :func:`~factions.run.sweep.sweep`); ``metrics`` has the runner's columns ``engine, scenario, seed, metric,
+    them; ``pairs``: ``{engine: named scenarios}`` to run, and ``meanwhile``: work for
+    this process while the cluster runs, see :func:`~factions.run.sweep.sweep`); ``metrics`` has the runner's columns ``engine, scenario, seed, metric,
     month, value`` for every replica.
     """
     from factions.run.summaries import sweep_claims
@@ -156,7 +156,8 @@ def run_ensemble(scenario, scenario_ids, engines, seed: int, replicas: int,
         draws = None
     res = sweep(scenario, scenario_ids, engines, runs=replicas, seed=seed, out_dir=out_dir,
                 scheduler=scheduler, workers=workers, options=opts, progress=progress,
-                draws=draws, strict=strict, keep=keep, expand_params=False, pairs=pairs)
+                draws=draws, strict=strict, keep=keep, expand_params=False, pairs=pairs,
+                meanwhile=meanwhile)
     claims = sweep_claims(scenario, res, judged=judged)
     frames = res.replica_frames()
     metrics = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

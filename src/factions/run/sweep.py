@@ -327,7 +327,8 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
           batch_seconds: float = 20.0, max_retries: int = 3,
           connect_timeout: float = 5.0, strict=None, keep=None,
           expand_params: bool = True,
-          pairs: Mapping[str, Sequence[str]] | None = None) -> SweepResult:
+          pairs: Mapping[str, Sequence[str]] | None = None,
+          meanwhile: Callable[[Callable[[], None]], None] | None = None) -> SweepResult:
     """Run ``runs`` seeded replicas of every engine on every named scenario on Dask.
 
     Parameters
@@ -363,6 +364,14 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
     strict
         Engines that must run: one that the scenario cannot serve stops the sweep
         (default: the ``engine_names`` given; the others are skipped with their reason).
+    meanwhile
+        Work for this process while the cluster runs the tasks: called once, after every
+        task is submitted and before the sweep waits for them, with ``poll``, a function
+        that takes in whatever has finished so far (writes its parts, calls ``progress``)
+        without waiting; the caller calls it between its own steps. It is also called
+        (with a ``poll`` that does nothing) when every task was found in ``out_dir``. An
+        exception it raises stops the sweep as a failed task would: what finished is
+        written, the rest cancelled.
     batch_size, batch_seconds
         A part is written when this many tasks are waiting or this long has passed.
 
@@ -397,10 +406,13 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
             _run_on_dask(client, scenario, plan, todo, out, state, progress, t0,
                          strict=set(engine_names or ()) if strict is None else set(strict),
                          batch_size=batch_size,
-                         batch_seconds=batch_seconds, max_retries=max_retries)
+                         batch_seconds=batch_seconds, max_retries=max_retries,
+                         meanwhile=meanwhile)
         finally:
             if owned:
                 _close(client)
+    elif meanwhile is not None:
+        meanwhile(lambda: None)
     state.elapsed = time.perf_counter() - t0
     state.finished = True
     if progress:
@@ -423,7 +435,7 @@ def _write_settings(out: Path, scenario: Scenario, plan: SweepPlan) -> None:
 
 
 def _run_on_dask(client, scenario, plan, todo, out, state, progress, t0, *, strict,
-                 batch_size, batch_seconds, max_retries) -> None:
+                 batch_size, batch_seconds, max_retries, meanwhile=None) -> None:
     from distributed import as_completed
 
     shipped = scenario.with_base({})  # a fresh copy: no cached timelines to ship
@@ -456,41 +468,52 @@ def _run_on_dask(client, scenario, plan, todo, out, state, progress, t0, *, stri
             pending.clear()
         last_flush = time.perf_counter()
 
-    try:
-        for fut, value in ac:
-            group = owner.pop(fut.key)
-            if fut.status != "finished":
-                exc = value if isinstance(value, BaseException) else None
-                fut.release()
-                if exc is not None and not _infrastructure_error(exc):
-                    raise exc
-                key = group[0].key
-                attempts[key] = attempts.get(key, 0) + 1
-                if attempts[key] > max_retries:
-                    t = group[0]
-                    raise EngineError(f"task {t.engine}/{t.scenario}/seed {t.seed} "
-                                      f"failed {attempts[key]} times on the cluster: "
-                                      f"{exc!r}")
-                if sc_future.status != "finished":
-                    sc_future = client.scatter(shipped, broadcast=True, hash=False)
-                state.retried += 1
-                ac.add(submit(group))
-                continue
+    def take(fut, value):
+        nonlocal sc_future
+        group = owner.pop(fut.key)
+        if fut.status != "finished":
+            exc = value if isinstance(value, BaseException) else None
             fut.release()
-            for task, (status, message, m) in zip(group, value, strict=True):
-                if status == "skipped":
-                    if task.engine in strict:
-                        raise EngineError(f"engine {task.engine!r} on scenario "
-                                          f"{task.scenario!r}: {message}")
-                    state.skipped += 1
-                pending.append((task, status, message, m))
-                state.done += 1
-                state.last = task
-            state.elapsed = time.perf_counter() - t0
-            if len(pending) >= batch_size or time.perf_counter() - last_flush >= batch_seconds:
-                flush()
-            if progress:
-                progress(state)
+            if exc is not None and not _infrastructure_error(exc):
+                raise exc
+            key = group[0].key
+            attempts[key] = attempts.get(key, 0) + 1
+            if attempts[key] > max_retries:
+                t = group[0]
+                raise EngineError(f"task {t.engine}/{t.scenario}/seed {t.seed} "
+                                  f"failed {attempts[key]} times on the cluster: "
+                                  f"{exc!r}")
+            if sc_future.status != "finished":
+                sc_future = client.scatter(shipped, broadcast=True, hash=False)
+            state.retried += 1
+            ac.add(submit(group))
+            return
+        fut.release()
+        for task, (status, message, m) in zip(group, value, strict=True):
+            if status == "skipped":
+                if task.engine in strict:
+                    raise EngineError(f"engine {task.engine!r} on scenario "
+                                      f"{task.scenario!r}: {message}")
+                state.skipped += 1
+            pending.append((task, status, message, m))
+            state.done += 1
+            state.last = task
+        state.elapsed = time.perf_counter() - t0
+        if len(pending) >= batch_size or time.perf_counter() - last_flush >= batch_seconds:
+            flush()
+        if progress:
+            progress(state)
+
+    def poll():
+        """Take in the bundles finished so far, without waiting."""
+        while ac.has_ready():
+            take(*next(ac))
+
+    try:
+        if meanwhile is not None:
+            meanwhile(poll)
+        for fut, value in ac:
+            take(fut, value)
     finally:
         flush()  # whatever finished is kept, even when the sweep stops on an error
         for f in list(ac.futures) if hasattr(ac, "futures") else []:
