@@ -12,6 +12,8 @@ from __future__ import annotations
 __all__ = ["evaluate_claims", "side_value", "CLAIM_COLUMNS", "claim_sides", "split_replicas",
            "claim_replicas", "REPLICA_COLUMNS"]
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -42,16 +44,48 @@ def _window(series: pd.Series, window) -> pd.Series:
     return series[keep]
 
 
+_month_number = functools.lru_cache(maxsize=4096)(month_index)
+
+
+def _agg_months(months: np.ndarray, values: np.ndarray, window, how: str) -> float:
+    """:func:`_agg` of :func:`_window` of the series ``values`` indexed by ``months``
+    (strings, none missing), on arrays: the same values in the same order, so the same
+    floating-point result (pandas' skip-NaN mean, sum, max and min)."""
+    if window is not None:
+        lo, hi = _month_number(window[0]), _month_number(window[1])
+        keep = np.fromiter((lo <= _month_number(m) <= hi for m in months), bool, len(months))
+        months, values = months[keep], values[keep]
+    if len(values) == 0:
+        return float("nan")
+    v = values[np.argsort(months, kind="stable")] if len(values) > 1 else values
+    if how == "last":
+        return float(v[-1])
+    nan = np.isnan(v)
+    if how in ("mean", "sum"):
+        total = np.where(nan, 0.0, v).sum()
+        if how == "sum":
+            return float(total)
+        count = len(v) - int(nan.sum())
+        return float(total / count) if count else float("nan")
+    if nan.all():
+        return float("nan")
+    return float(np.nanmax(v) if how == "max" else np.nanmin(v))
+
+
 class MetricIndex:
-    """One replica's metrics grouped by (scenario, metric), for repeated look-ups."""
+    """One replica's metrics grouped by (scenario, metric), for repeated look-ups: each
+    group as its ``(months, values)`` arrays, in the frame's row order."""
 
     def __init__(self, metrics: pd.DataFrame | None):
-        self.groups: dict[tuple[str, str], pd.DataFrame] = {}
+        self.groups: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         if metrics is not None and not metrics.empty:
-            self.groups = {k: g for k, g in metrics.groupby(["scenario", "metric"], sort=False)}
+            months = metrics["month"].to_numpy(object)
+            values = metrics["value"].to_numpy(float)
+            for k, pos in metrics.groupby(["scenario", "metric"], sort=False).indices.items():
+                self.groups[k] = (months[pos], values[pos])
         self.empty = not self.groups
 
-    def get(self, scenario: str, metric: str) -> pd.DataFrame | None:
+    def get(self, scenario: str, metric: str) -> tuple[np.ndarray, np.ndarray] | None:
         return self.groups.get((scenario, metric))
 
 
@@ -68,16 +102,21 @@ def side_value(side, test, scenario: Scenario, metrics) -> float:
         return _agg(_window(pd.Series(obs.series, dtype=float), side.window), test.agg)
     if metrics is None or metrics.empty:
         return float("nan")
-    if isinstance(metrics, MetricIndex):
-        sel = metrics.get(side.scenario, test.metric)
-    else:
-        sel = metrics[(metrics["scenario"] == side.scenario) & (metrics["metric"] == test.metric)]
-    if sel is None or sel.empty:
+    if not isinstance(metrics, MetricIndex):
+        metrics = MetricIndex(metrics[(metrics["scenario"] == side.scenario)
+                                      & (metrics["metric"] == test.metric)])
+    sel = metrics.get(side.scenario, test.metric)
+    if sel is None or len(sel[1]) == 0:
         return float("nan")
-    if sel["month"].isna().all():
-        return float(sel["value"].iloc[0])
-    series = pd.Series(sel["value"].to_numpy(float), index=sel["month"].to_list())
-    return _agg(_window(series, side.window), test.agg)
+    months, values = sel
+    missing = pd.isna(months)
+    if missing.all():
+        return float(values[0])
+    if missing.any():  # some rows without a month: the series as pandas sorts it
+        series = pd.Series(values, index=[None if m else x for m, x in zip(
+            missing, months, strict=True)])
+        return _agg(_window(series, side.window), test.agg)
+    return _agg_months(months, values, side.window, test.agg)
 
 
 def _describe_side(side, test) -> str:

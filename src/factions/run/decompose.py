@@ -105,10 +105,15 @@ def decomposition_metrics(scenario) -> list[str]:
     return out
 
 
-def _window_means(frame: pd.DataFrame, metric: str, window) -> dict[str, float]:
-    sel = frame[(frame["metric"] == metric) & frame["month"].notna()]
+def _window_means(frame: pd.DataFrame, metrics: list[str], window
+                  ) -> dict[str, dict[str, float]]:
+    """``{metric: {scenario: mean over the window's months}}`` for each of ``metrics``:
+    the frame cut once to those metrics and months, then one mean per metric."""
+    sel = frame[frame["metric"].isin(metrics) & frame["month"].notna()]
     sel = sel[(sel["month"] >= window[0]) & (sel["month"] <= window[1])]
-    return sel.groupby("scenario")["value"].mean().to_dict()
+    by_metric = sel["metric"].to_numpy(object)
+    return {m: sel[by_metric == m].groupby("scenario")["value"].mean().to_dict()
+            for m in metrics}
 
 
 def _one(means: dict[str, float], subsets: dict, spec) -> dict[str, float] | None:
@@ -138,15 +143,17 @@ def decompose_replica(scenario, frame: pd.DataFrame) -> pd.DataFrame:
     subsets = decomposition_scenarios(scenario)
     hist = subsets[frozenset(spec.mechanisms)]
     values: dict[str, float] = {}
-    nat = _one(_window_means(frame, spec.metric, spec.window), subsets, spec)
+    engine, _, name = spec.metric.partition(".")
+    regional = {r.id: f"{engine}.region_{name}.{r.id}" for r in scenario.regions} \
+        if spec.regions else {}
+    means = _window_means(frame, [spec.metric, *regional.values()], spec.window)
+    nat = _one(means[spec.metric], subsets, spec)
     if nat is None:
         return pd.DataFrame(columns=cols)
     values.update(nat)
-    engine, _, name = spec.metric.partition(".")
     if spec.regions:
         for r in scenario.regions:
-            reg = _one(_window_means(frame, f"{engine}.region_{name}.{r.id}", spec.window),
-                       subsets, spec)
+            reg = _one(means[regional[r.id]], subsets, spec)
             if reg is None:
                 continue
             for m in _names(spec):

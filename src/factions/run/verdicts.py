@@ -119,6 +119,7 @@ def judge(scenario, frames: list[pd.DataFrame], claims: pd.DataFrame | None = No
     cols = {"p_low": [], "p_high": [], "p_null": [], "grade": [], "driver": [], "flip": []}
     details: dict[str, dict] = {}
     by_id = {c.id: c for c in scenario.claims}
+    read_by: dict[str, list[str]] = {}
     for row in claims.itertuples(index=False):
         c = by_id[row.claim]
         t = c.test
@@ -147,7 +148,8 @@ def judge(scenario, frames: list[pd.DataFrame], claims: pd.DataFrame | None = No
                 got["grade"] = ("encoded" if encoded else
                                 "inferred" if engine in fitted else "model")
                 margin = (lhs - rhs) if t.op in (">", ">=") else (rhs - lhs)
-                info = _drivers(scenario, engine, draws, margin, holds, ok, labels, seed)
+                info = _drivers(scenario, engine, draws, margin, holds, ok, labels, seed,
+                                read_by)
                 info["margins"] = margin
                 details[c.id] = info
                 top = info["drivers"]
@@ -168,17 +170,26 @@ def judge(scenario, frames: list[pd.DataFrame], claims: pd.DataFrame | None = No
     return claims, details
 
 
-def _drivers(scenario, engine, draws, margin, holds, ok, labels, seed) -> dict:
+def _read_columns(scenario, engine: str, draws: pd.DataFrame) -> list[str]:
+    """The drawn inputs that vary and that ``engine`` reads (or its own options)."""
+    from factions.engines import get
+
+    eng = get(engine)
+    return [c for c in draws.columns
+            if (c.startswith(engine + ".") or eng.reads_param(c, scenario))
+            and draws[c].nunique() > 1]
+
+
+def _drivers(scenario, engine, draws, margin, holds, ok, labels, seed,
+             read_by: dict | None = None) -> dict:
     empty = {"drivers": pd.DataFrame(columns=["input", "label", "pawn", "threshold",
                                               "significant"]), "flip": None}
     if draws is None or draws.empty or len(margin) != len(draws) or not ok.all():
         return empty
-    from factions.engines import get
-
-    eng = get(engine)
-    cols = [c for c in draws.columns
-            if (c.startswith(engine + ".") or eng.reads_param(c, scenario))
-            and draws[c].nunique() > 1]
+    read_by = {} if read_by is None else read_by  # engine -> its columns, per judge call
+    if engine not in read_by:
+        read_by[engine] = _read_columns(scenario, engine, draws)
+    cols = read_by[engine]
     if not cols:
         return empty
     x = draws[cols].reset_index(drop=True)
