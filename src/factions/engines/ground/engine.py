@@ -62,12 +62,15 @@ class GroundResult(EngineResult):
     regions: list[str] = field(default_factory=list)
     #: the lattice plans behind :attr:`mapping`: ``(region or None, plan)``
     plans: list = field(default_factory=list, repr=False)
+    #: :attr:`mapping` once built (not an argument; kept in pickles)
+    _mapping: pd.DataFrame | None = field(default=None, init=False, repr=False,
+                                          compare=False)
 
     @property
     def mapping(self) -> pd.DataFrame:
         """The lattice parameters month by month (per region on regions, with a
         ``region`` column), built when first read."""
-        if getattr(self, "_mapping", None) is None:
+        if self._mapping is None:
             frames = [p.frame if r is None else p.frame.assign(region=r)
                       for r, p in self.plans]
             self._mapping = (pd.concat(frames) if len(frames) > 1 else
@@ -216,8 +219,8 @@ def _run_seed(scenario, scenario_id: str, o: dict[str, Any], rng, plans,
         plan = plan_from_timeline(scenario, scenario.timeline(scenario_id), o["cop_density"],
                                   o["kill_scale"], evolved=evolved)
         counts, kills, snapshot, n_cit = _one_run(plan, o, rng)
-        return pd.DataFrame(_monthly(counts, kills, plan, o["ticks_per_month"], n_cit)), \
-            snapshot
+        monthly = pd.DataFrame(_monthly(counts, kills, plan, o["ticks_per_month"], n_cit))
+        return monthly, snapshot
     frames, snap = [], None
     for rp, child in zip(plans, rng.spawn(len(plans)), strict=True):
         counts, kills, snapshot, n_cit = _one_run(rp.plan, o, child, (rp.side, rp.side))
@@ -299,12 +302,13 @@ def run_ground(scenario, scenario_id: str, seed: int, options: Mapping[str, Any]
         df.insert(0, "seed_index", r)
         frames.append(df)
         snap = snapshot if snap is None else snap
-    by_seed = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if len(frames) > 1:
+        by_seed = pd.concat(frames, ignore_index=True)
         monthly = by_seed.drop(columns="seed_index").groupby("month", sort=True).mean()
         monthly["deaths_sd"] = by_seed.groupby("month", sort=True)["deaths"].std(ddof=0)
         monthly = monthly.reset_index()
     else:  # one seed: the mean is the run itself (months are in calendar order)
+        by_seed = frames[0]
         monthly = by_seed.drop(columns="seed_index")
         monthly["deaths_sd"] = 0.0
     observed = next((ob for ob in scenario.observations_of(OBSERVED)
