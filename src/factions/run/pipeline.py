@@ -16,7 +16,10 @@ dashboard and the tests use::
    process (:func:`~factions.run.execute.run_chain`): full results, tables and figures.
 3. **Ensemble**: with ``replicas > 1`` and a stochastic engine (or a posterior to draw
    from), seeded replicas on Dask (:func:`~factions.run.posterior.run_ensemble`), or in
-   this process with ``local=True``.
+   this process with ``local=True``. On Dask the draws are submitted as soon as the
+   primary pass has what they read from it (the displacement engine's in-sample fit),
+   and the rest of the pass runs here while the cluster works (``meanwhile`` of
+   :func:`~factions.run.sweep.sweep`); the pass's results and their order are the same.
 4. **Claims** over the replicas, each flagged when an engine it uses gave a degenerate
    result.
 5. **Report** (when ``out_dir`` is given): ``index.html``, ``results.json``, tables.
