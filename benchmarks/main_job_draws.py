@@ -9,7 +9,7 @@ the planned sweep is captured instead of sent to Dask). Then, in this process:
   the main job ran them before each engine ran only where a claim reads it;
 * **main job** — the same draws as the main job runs them now: each engine only on the
   named scenarios whose metrics of it a claim or the decomposition reads
-  (``pairs``, :func:`factions.run.pipeline._claimed_pairs`); the tasks kept are the same
+  (``pairs``, :func:`factions.run.scope.claimed_pairs`); the tasks kept are the same
   tasks with the same keys and results;
 * with ``--task-by-task``, also the older way: every task alone (``execute_task``), the
   ground engine's shared history off.

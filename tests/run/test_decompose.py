@@ -112,7 +112,8 @@ def test_unknown_decomposition_metric_is_refused_at_plan_time():
 
 
 def test_the_draws_run_every_scenario_and_the_engine_the_decomposition_needs():
-    from factions.run.pipeline import Pipeline, RunResults, _ensemble_scope
+    from factions.run.pipeline import Pipeline, RunResults
+    from factions.run.scope import ensemble_scope
 
     claim = {"id": "legion_first", "quote": "The legion did more than the truce.",
              "test": {"metric": "decompose.excess.legion_arrives.tide_truce",
@@ -120,7 +121,7 @@ def test_the_draws_run_every_scenario_and_the_engine_the_decomposition_needs():
     sc = _scenario([claim])
     sc = sc.model_copy(update={"claims": [c for c in sc.claims if c.id == "legion_first"]})
     plan = Pipeline(sc).plan()
-    ids, names, _, pairs = _ensemble_scope(sc, plan, RunResults(sc, plan.scenario_ids, 0, 1,
+    ids, names, _, pairs = ensemble_scope(sc, plan, RunResults(sc, plan.scenario_ids, 0, 1,
                                                                 plan.names))
     assert "ground" in names
     assert set(ids) == {"none", "no_truce", "no_legion", "what_happened"}

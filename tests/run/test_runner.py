@@ -184,12 +184,13 @@ def test_consumer_of_stochastic_provider_is_stochastic(sc, monkeypatch):
 
 
 def test_ensemble_scope_follows_the_claims(small_text):
-    from factions.run.pipeline import Pipeline, RunResults, _ensemble_scope
+    from factions.run.pipeline import Pipeline, RunResults
+    from factions.run.scope import ensemble_scope
     from factions.scenario import parse_scenario
 
     sc = parse_scenario(small_text, "s.yaml")
     plan = Pipeline(sc).plan()
-    ids, names, options, pairs = _ensemble_scope(
+    ids, names, options, pairs = ensemble_scope(
         sc, plan, RunResults(sc, plan.scenario_ids, 0, 1, plan.names))
     # the small file's only model claim is on the digest, over historical and no_surge
     assert names == ["digest"] and ids == ["historical", "no_surge"]

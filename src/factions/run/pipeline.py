@@ -30,103 +30,33 @@ from __future__ import annotations
 __all__ = ["Pipeline", "PipelinePlan", "RunResults", "METRICS_COLUMNS", "replica_seeds"]
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from factions.engines import Engine, EngineResult, resolve_engines, unmet_needs
 from factions.engines import get as get_engine
+from factions.engines import resolve_engines, unmet_needs
 from factions.errors import EngineError, ScenarioError
 from factions.run.checks import engine_problems
 from factions.run.claims import evaluate_claims
 from factions.run.decompose import decomposition_figures, with_decomposition
-from factions.run.execute import metric_rows, run_chain
+from factions.run.execute import run_chain
+from factions.run.results import (
+    METRICS_COLUMNS,
+    PipelinePlan,
+    RunResults,
+    flag_degenerate,
+    metric_frame,
+    replica_frames,
+    replica_seeds,
+)
+from factions.run.scope import claimed_metrics, ensemble_scope, scope_ready
 from factions.run.verdicts import judge
 from factions.scenario import Scenario
 
-METRICS_COLUMNS = ["engine", "scenario", "seed", "metric", "month", "value"]
 _SCENARIO_SECTIONS = ("actors.", "positions.", "relations.", "populations.", "forces.",
                       "shocks.", "parameters.", "locations.", "routes.", "dynamics.")
-
-
-def replica_seeds(seed: int, replicas: int) -> list[int]:
-    """Seeds of the replicas: ``seed, seed + 1, …``."""
-    return [seed + r for r in range(replicas)]
-
-
-@dataclass
-class PipelinePlan:
-    """What a run will do: engines in dependency order (those that can run), their options,
-    which are stochastic and strict, and the engines set aside with their reasons."""
-
-    scenario_ids: list[str]
-    engines: list[Engine]
-    options: dict[str, dict]
-    stochastic: dict[str, bool]
-    strict: set[str]
-    skipped: dict[str, str]
-
-    @property
-    def names(self) -> list[str]:
-        return [e.name for e in self.engines]
-
-
-@dataclass
-class RunResults:
-    """Everything one run produced: per (engine, scenario) results, metrics and claims."""
-
-    scenario: Scenario
-    scenario_ids: list[str]
-    seed: int
-    replicas: int
-    engines: list[str]
-    results: list[EngineResult] = field(default_factory=list)
-    metrics: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=METRICS_COLUMNS))
-    claims: pd.DataFrame = field(default_factory=pd.DataFrame)
-    skipped: list[tuple[str, str, str]] = field(default_factory=list)
-    ensemble_note: str = ""
-    ensemble_figures: dict = field(default_factory=dict)
-    #: True when the whole run was read back from the cache (nothing changed)
-    from_cache: bool = False
-    posterior: Any = None
-    ensemble: Any = None
-    verdicts: dict = field(default_factory=dict)
-    draws: Any = None
-
-    def primary(self) -> list[EngineResult]:
-        """One result per (engine, scenario): the base seed's."""
-        return [r for r in self.results if r.seed == self.seed]
-
-    def degenerate(self) -> list[tuple[str, str, str]]:
-        """``(engine, scenario, why)`` of every degenerate primary result."""
-        return [(r.engine, r.scenario_id, r.degenerate) for r in self.primary() if r.degenerate]
-
-    def skipped_engines(self) -> dict[str, str]:
-        """``{engine: reason}`` for engines skipped on every scenario (one line each)."""
-        out: dict[str, str] = {}
-        ran = {r.engine for r in self.results}
-        for e, _, why in self.skipped:
-            if e not in ran:
-                out.setdefault(e, why)
-        return out
-
-    def summary_table(self) -> pd.DataFrame:
-        rows = [{"engine": e, "scenario": sid, "summary": f"skipped: {why}"}
-                for e, sid, why in self.skipped]
-        for r in self.primary():
-            items = ", ".join(f"{k}={_fmt(v)}" for k, v in list(r.summary.items())[:6])
-            if r.degenerate:
-                items = f"DEGENERATE ({r.degenerate}); " + items
-            rows.append({"engine": r.engine, "scenario": r.scenario_id, "summary": items})
-        return pd.DataFrame.from_records(rows, columns=["engine", "scenario", "summary"])
-
-
-def _fmt(v) -> str:
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    return str(v)
 
 
 class Pipeline:
@@ -304,7 +234,7 @@ class Pipeline:
                           stochastic=plan.stochastic, cache=cache if r == 0 else None)
             if o.ok:
                 out.results.append(o.result)
-                frames.append(_metric_frame(o, sid, s))
+                frames.append(metric_frame(o, sid, s))
             else:
                 out.skipped.append((e.name, sid, o.skipped))
             if progress is not None:
@@ -313,9 +243,9 @@ class Pipeline:
         queue = list(tasks)
         if ensemble and not self.local:
             # the draws need from the primary pass only the displacement engine's fit
-            # (_ensemble_scope): run the pass in order until it is there, then let the
+            # (ensemble_scope): run the pass in order until it is there, then let the
             # cluster run the draws while this process runs the rest of the pass
-            while queue and not _scope_ready(plan, out, queue):
+            while queue and not scope_ready(plan, out, queue):
                 step(*queue.pop(0))
 
             def meanwhile(poll):
@@ -335,7 +265,7 @@ class Pipeline:
             stoch = set(plan.names) if draws is not None else \
                 {n for n, v in plan.stochastic.items() if v}
             frames = with_decomposition(self.scenario,
-                                        _replica_frames(out.metrics, stoch, in_process))
+                                        replica_frames(out.metrics, stoch, in_process))
             out.claims = evaluate_claims(self.scenario, frames)
             if not ensemble:
                 out.ensemble_note = ("Every engine run is deterministic and no input is "
@@ -347,7 +277,7 @@ class Pipeline:
         out.claims, out.verdicts = judge(
             self.scenario, frames, out.claims, draws=draws, fitted=fitted,
             null_relative={e.name: e.null_relative for e in plan.engines}, seed=self.seed)
-        out.claims = _flag_degenerate(out.claims, self.scenario, out.degenerate())
+        out.claims = flag_degenerate(out.claims, self.scenario, out.degenerate())
         out.ensemble_figures.update(decomposition_figures(self.scenario, out.metrics))
         out.draws = draws
         if out_dir is not None:
@@ -382,12 +312,12 @@ class Pipeline:
         if self.vary_inputs:
             draws = draw_table(self.scenario, self.replicas, self.seed, post)
         ens_dir = Path(out_dir or ".factions-ensemble") / "ensemble"
-        ids, names, options, pairs = _ensemble_scope(self.scenario, plan, out)
+        ids, names, options, pairs = ensemble_scope(self.scenario, plan, out)
         claims, metrics, ens = run_ensemble(
             self.scenario, ids, names, self.seed, self.replicas,
             options, post, ens_dir, workers=self.workers, scheduler=self.scheduler,
             progress=None if progress is None else progress.sweep, strict=plan.strict,
-            draws=draws, keep=_claimed(self.scenario), judged=False, pairs=pairs,
+            draws=draws, keep=claimed_metrics(self.scenario), judged=False, pairs=pairs,
             meanwhile=meanwhile)
         out.ensemble = ens
         out.claims, out.metrics, out.replicas, out.posterior = claims, metrics, self.replicas, post
@@ -417,157 +347,6 @@ class Pipeline:
                 if png.exists():
                     out.ensemble_figures[f"calibration {name} ({post.path})"] = png.read_bytes()
         return with_decomposition(self.scenario, ens.replica_frames()), draws, post
-
-
-def _scope_ready(plan: PipelinePlan, out: RunResults, queue: list) -> bool:
-    """Whether the primary pass has what :func:`_ensemble_scope` reads: the displacement
-    engine's in-sample fit (its first calibrated primary result, in task order), or no
-    displacement task is left that could give it."""
-    if "displace" not in plan.names or not plan.options.get("displace", {}).get(
-            "calibrate", True):
-        return True
-    if any(r.engine == "displace" and r.summary.get("calibrated") for r in out.primary()):
-        return True
-    return not any(e.name == "displace" for e, *_ in queue)
-
-
-def _metric_frame(outcome, sid: str, seed: int) -> pd.DataFrame:
-    m = metric_rows(outcome)
-    if m.empty:
-        return pd.DataFrame(columns=METRICS_COLUMNS)
-    return m.assign(engine=outcome.engine, scenario=sid, seed=seed)[METRICS_COLUMNS]
-
-
-def _ensemble_scope(scenario, plan: PipelinePlan, out: RunResults
-                    ) -> tuple[list[str], list[str], dict[str, dict], dict[str, list[str]]]:
-    """What the draws run: the named scenarios and engines the claims need (and the
-    providers of what those engines consume), each engine only on the named scenarios
-    whose metrics of it are read (:func:`_claimed_pairs`), with options for metrics-only
-    work.
-
-    * an engine with a ``lean`` declaration runs with the options it gives for the claimed
-      metrics (e.g. bargain: no perturbed draws, only the models read);
-    * align runs in lean mode (metrics only) on the months of its claims' windows (blocs and
-      frustration of a named scenario only where its own claims read them), with
-      voting power only when a claim names it;
-    * the displacement engine does not refit its flow parameters in every draw: it takes
-      the ones the primary run fitted to the observed stocks (an in-sample fit of the
-      file's values), so its claims are graded *inferred*.
-    """
-    from factions.engines import upstream_of
-    from factions.run.decompose import source_engine
-
-    claims = [c.test for c in scenario.claims if c.test and c.test.metric]
-    needed = {source_engine(t.metric, scenario) for t in claims}
-    by_name = {e.name: e for e in plan.engines}
-    todo = [by_name[n] for n in needed if n in by_name]
-    while todo:
-        for provider in upstream_of(todo.pop(), plan.engines).values():
-            if provider not in needed:
-                needed.add(provider)
-                todo.append(by_name[provider])
-    names = [n for n in plan.names if n in needed]
-    sids = {s.scenario for t in claims for s in (t.lhs, t.rhs) if s.scenario is not None}
-    if scenario.decomposition is not None and any(
-            t.metric.startswith("decompose.") for t in claims):
-        from factions.scenario.checks_regions import decomposition_scenarios
-
-        sids |= set(decomposition_scenarios(scenario).values())
-    ids = [sid for sid in plan.scenario_ids if sid in sids] or plan.scenario_ids
-    pairs = _claimed_pairs(scenario, claims, ids, names)
-    options = {k: dict(v) for k, v in plan.options.items()}
-    claimed = _claimed(scenario)
-    for name in names:  # engines that can compute only the claimed metrics
-        if by_name[name].lean is not None:
-            read = [m.split(".", 1)[1] for m in claimed if m.startswith(f"{name}.")]
-            given = options.setdefault(name, {})
-            for k, v in by_name[name].lean(read, given).items():
-                given.setdefault(k, v)
-    if "align" in names:
-        windows = [s.window for t in claims if t.metric.startswith("align.")
-                   for s in (t.lhs, t.rhs) if s.scenario is not None]
-        months = None
-        if windows and all(w is not None for w in windows):
-            months = sorted({m for w in windows for m in scenario.months() if w[0] <= m <= w[1]})
-        power = any(t.metric.startswith(("align.banzhaf", "align.shapley")) for t in claims)
-        options.setdefault("align", {}).update(
-            {"lean": True, "power": power, "claimed": True,
-             **({"months": months} if months else {})})
-    if "displace" in names and options.get("displace", {}).get("calibrate", True):
-        fit = next((r for r in out.primary() if r.engine == "displace"
-                    and r.summary.get("calibrated")), None)
-        if fit is not None:
-            fixed = {row.parameter: float(row.value) for row in fit.parameters.itertuples()
-                     if row.fitted_in_sample}
-            options.setdefault("displace", {}).update({"calibrate": False, **fixed})
-    return ids, names, options, pairs
-
-
-def _claimed_pairs(scenario, tests, ids: list[str], names: list[str]) -> dict[str, list[str]]:
-    """``{engine: named scenarios}``: where the draws run each engine — on the named
-    scenarios whose metrics of that engine a claim (or the decomposition) reads. A
-    provider (align's ties for ground) still runs wherever a consumer runs, inside that
-    consumer's chain; it is only not run, and its metrics not kept, where nobody reads it.
-    """
-    from factions.run.decompose import source_engine
-
-    where: dict[str, set[str]] = {n: set() for n in names}
-    for t in tests:
-        engine = source_engine(t.metric, scenario)
-        for side in (t.lhs, t.rhs):
-            if side.scenario is not None and engine in where:
-                where[engine].add(side.scenario)
-    if scenario.decomposition is not None:
-        from factions.scenario.checks_regions import decomposition_scenarios
-
-        engine = scenario.decomposition.metric.split(".", 1)[0]
-        if engine in where:
-            where[engine] |= set(decomposition_scenarios(scenario).values())
-    return {n: [sid for sid in ids if sid in where[n]] for n in names if where[n]}
-
-
-def _claimed(scenario) -> list[str]:
-    """The metrics the claims name (what an ensemble keeps of every task), and those the
-    decomposition reads."""
-    from factions.run.decompose import needed_metrics
-
-    return sorted({c.test.metric for c in scenario.claims if c.test and c.test.metric}
-                  | set(needed_metrics(scenario)))
-
-
-def _replica_frames(metrics: pd.DataFrame, stochastic: set[str],
-                    seeds: list[int]) -> list[pd.DataFrame]:
-    """Per replica seed: the stochastic engines' metrics of that seed + deterministic ones."""
-    if metrics.empty:
-        return [metrics]
-    is_stoch = metrics["engine"].isin(stochastic)
-    det = metrics[~is_stoch]
-    return [pd.concat([det, metrics[is_stoch & (metrics["seed"] == s)]], ignore_index=True)
-            for s in seeds]
-
-
-def _flag_degenerate(claims: pd.DataFrame, scenario: Scenario,
-                     degenerate: list[tuple[str, str, str]]) -> pd.DataFrame:
-    """Add a ``flag`` column: why a claim's verdict rests on a degenerate result."""
-    if claims.empty:
-        return claims
-    bad = {(e, sid): why for e, sid, why in degenerate}
-    flags = []
-    for c in scenario.claims:
-        t = c.test
-        flag = ""
-        if t is not None and t.metric:
-            engine = t.metric.split(".", 1)[0]
-            for side in (t.lhs, t.rhs):
-                if side.scenario is not None and (engine, side.scenario) in bad:
-                    flag = (f"degenerate: {engine} on {side.scenario}: "
-                            f"{bad[(engine, side.scenario)]}")
-                    break
-        flags.append(flag)
-    claims = claims.copy()
-    if len(flags) == len(claims):
-        claims["flag"] = pd.Series(flags, index=claims.index, dtype=object)
-    return claims
 
 
 def _tornados(sc, ens, scenario_id: str, engines: list[str], varied=()) -> dict:
