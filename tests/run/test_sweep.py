@@ -238,12 +238,12 @@ def test_a_named_engine_that_refuses_the_scenario_fails_the_sweep(sc, client, tm
 def test_cluster_errors_are_retried_engine_bugs_are_not():
     from distributed import KilledWorker
 
-    from factions.run.sweep import _infrastructure_error
+    from factions.run.cluster import infrastructure_error
 
-    assert _infrastructure_error(KilledWorker("k", "tcp://x", None))
-    assert _infrastructure_error(OSError("connection reset"))
-    assert not _infrastructure_error(ValueError("a bug in an engine"))
-    assert not _infrastructure_error(EngineError("bad option"))
+    assert infrastructure_error(KilledWorker("k", "tcp://x", None))
+    assert infrastructure_error(OSError("connection reset"))
+    assert not infrastructure_error(ValueError("a bug in an engine"))
+    assert not infrastructure_error(EngineError("bad option"))
 
 
 def test_sweep_claims_agree_with_run_all(sc, client, tmp_path):

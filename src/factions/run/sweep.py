@@ -5,9 +5,13 @@ results are already in ``out_dir``, submits the others to a Dask cluster — a
 ``LocalCluster`` of ``workers`` single-threaded processes by default, or the scheduler at
 ``scheduler`` — and writes the results as Parquet parts in batches as futures complete
 (:mod:`factions.run.store`). The tasks of one draw travel as one Dask task
-(:func:`execute_bundle`), so that they share what they have in common. A worker that dies
-mid-sweep loses only its running bundle: the scheduler reruns it elsewhere (and the sweep resubmits tasks that Dask gives up on), and a
-result reaches the disk once per key, so the final results are complete and unique.
+(:func:`~factions.run.tasks.execute_bundle`), so that they share what they have in common.
+A worker that dies mid-sweep loses only its running bundle: the scheduler reruns it
+elsewhere (and the sweep resubmits tasks that Dask gives up on,
+:func:`~factions.run.cluster.infrastructure_error`), and a result reaches the disk once
+per key, so the final results are complete and unique. What a worker runs lives in
+:mod:`factions.run.tasks`, the cluster's handling in :mod:`factions.run.cluster`; both are
+importable from here too.
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from factions.errors import EngineError, InputError
+from factions.errors import EngineError
+from factions.run.cluster import check_workers, close, connect, infrastructure_error
 from factions.run.distributions import Distribution
-from factions.run.plan import SCENARIO_PREFIXES, SweepPlan, SweepTask, plan_sweep
+from factions.run.plan import SweepPlan, SweepTask, plan_sweep
 from factions.run.store import RESULT_COLUMNS, finished_keys, read_results, write_batch
+from factions.run.tasks import bundles, execute_bundle, execute_task
 from factions.scenario import Scenario
 
 
@@ -112,174 +118,6 @@ def _replica_params(plan: SweepPlan) -> pd.DataFrame:
         return pd.DataFrame()
     recs = [{"point": p, "run": r, **v} for (p, r), v in rows.items()]
     return pd.DataFrame.from_records(recs)
-
-
-def execute_task(scenario: Scenario, engine: str, scenario_id: str, seed: int,
-                 params: Mapping, options: Mapping, engines: Sequence[str] | None = None,
-                 strict: bool = False, keep=None) -> tuple[str, str, pd.DataFrame]:
-    """Run one task (on a worker): ``(status, message, metrics[metric, month, value])``.
-
-    Scenario parameters in ``params`` replace base values (:meth:`Scenario.with_base`);
-    ``<engine>.<option>`` entries override that engine's options (``options`` is
-    ``{engine: {option: value}}``). The engine runs after the providers among ``engines``
-    of what it consumes, with the skip rules of :func:`factions.run.execute.run_engine`: an
-    engine that cannot run on the scenario gives status ``skipped`` and its reason (or,
-    when ``strict``, raises). The metrics are the engine's and its null model's
-    (``null:<engine>.<metric>``), only those named in ``keep`` if given.
-    """
-    return execute_bundle(scenario, [(engine, scenario_id, seed, params)], options,
-                          engines or [engine], keep, strict=strict)[0]
-
-
-def execute_bundle(scenario: Scenario, items: Sequence[tuple[str, str, int, Mapping]],
-                   options: Mapping, engines: Sequence[str] | None = None,
-                   keep=None, strict: bool = False) -> list[tuple[str, str, pd.DataFrame]]:
-    """Run several tasks of one draw (on a worker), one :func:`execute_task` result each.
-
-    ``items`` are ``(engine, scenario_id, seed, params)`` whose params agree wherever they
-    overlap (the inputs of one draw, as each task's engines read them). They run on one
-    copy of the scenario with all of them applied — an engine reads only its own inputs,
-    as the task keys assume — so what they share is computed once: the scenario's
-    timelines, the results of deterministic providers (the align engine's ties for every
-    consumer), and the ground engine's common history (:mod:`factions.engines.ground.prefix`).
-    Each result is the one :func:`execute_task` gives for that task alone (``strict``: an
-    engine that cannot run raises instead of giving status ``skipped``).
-    """
-    from factions.engines import get, resolve_engines
-    from factions.run.execute import metric_rows, run_chain
-
-    merged: dict = {}
-    for _, _, _, params in items:
-        merged.update(params)
-    base = {k: float(v) for k, v in merged.items() if k.startswith(SCENARIO_PREFIXES)}
-    opts = {k: dict(v) for k, v in options.items()}
-    for k, v in merged.items():
-        head, _, name = k.partition(".")
-        if not k.startswith(SCENARIO_PREFIXES) and name:
-            opts.setdefault(head, {})[name] = v
-    sc = scenario.with_base(base) if base else scenario
-    chain = [get(n) for n in (engines or dict.fromkeys(e for e, _, _, _ in items))]
-    for e, _, _, _ in items:
-        if e not in {c.name for c in chain}:
-            chain.append(get(e))
-    _, _, stoch = resolve_engines([e.name for e in chain], {k: v for k, v in opts.items()
-                                                           if k in {e.name for e in chain}})
-    done: dict = {}
-    out = []
-    for engine, sid, seed, _ in items:
-        res = run_chain(get(engine), chain, sc, sid, int(seed), opts, strict=strict,
-                        done=done, stochastic=stoch)
-        if not res.ok:
-            out.append(("skipped", res.skipped, _empty_metrics()))
-        else:
-            out.append(("ok", "", metric_rows(res, None if keep is None else set(keep))))
-    return out
-
-
-def _empty_metrics() -> pd.DataFrame:
-    return pd.DataFrame({"metric": pd.Series(dtype=object), "month": pd.Series(dtype=object),
-                         "value": pd.Series(dtype=float)})
-
-
-def bundles(tasks: Sequence[SweepTask], max_size: int = 256) -> list[list[SweepTask]]:
-    """Tasks grouped by draw (``run``) into bundles whose parameters agree where they
-    overlap, in plan order (at most ``max_size`` each)."""
-    open_: dict[int, list[tuple[dict, list[SweepTask]]]] = {}
-    out: list[list[SweepTask]] = []
-    for t in tasks:
-        for merged, group in open_.setdefault(t.run, []):
-            if len(group) < max_size and all(merged.get(k, v) == v
-                                              for k, v in t.params.items()):
-                merged.update(t.params)
-                group.append(t)
-                break
-        else:
-            group = [t]
-            open_[t.run].append((dict(t.params), group))
-            out.append(group)
-    return out
-
-
-def connect(scheduler=None, workers: int = 2, connect_timeout: float = 5.0):
-    """A Dask client: ``scheduler`` a ``Client`` (used as is), an address, or ``None`` for
-    a new ``LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)``.
-
-    Returns ``(client, owned)``; ``owned`` tells whether the caller must close it.
-
-    Raises
-    ------
-    InputError
-        ``workers`` < 1, or no scheduler answers at ``scheduler`` within
-        ``connect_timeout`` seconds.
-    """
-    from distributed import Client, LocalCluster
-
-    if scheduler is not None and not isinstance(scheduler, str):
-        return scheduler, False
-    if scheduler:
-        try:
-            return Client(scheduler, timeout=f"{connect_timeout}s"), True
-        except (OSError, TimeoutError, ValueError, TypeError) as exc:
-            why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise InputError(f"--scheduler {scheduler}: cannot reach a Dask scheduler within "
-                             f"{connect_timeout:g} s ({why})") from None
-    if int(workers) != workers or workers < 1:
-        raise InputError(f"--workers must be a whole number ≥ 1, got {workers}")
-    cluster = LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True,
-                           dashboard_address=":0", silence_logs=40)
-    client = Client(cluster)
-    client._factions_cluster = cluster  # closed with the client by _close
-    return client, True
-
-
-def check_workers(client, timeout: float = 5.0) -> dict[str, str]:
-    """Make sure the cluster has workers that run this version of factions.
-
-    Returns ``{worker address: factions version}``.
-
-    Raises
-    ------
-    InputError
-        No worker joined within ``timeout`` seconds, or a worker cannot import factions or
-        has another version (every worker needs the same ``factions`` installed).
-    """
-    from importlib.metadata import version
-
-    import factions
-
-    try:
-        client.wait_for_workers(1, timeout=timeout)
-    except (TimeoutError, OSError):
-        raise InputError(f"the Dask scheduler {client.scheduler.address} has no worker "
-                         f"(waited {timeout:g} s); start some with `dask worker ADDRESS`") from None
-    found = client.run(version, "factions", on_error="return")
-    for addr, v in sorted(found.items()):
-        if isinstance(v, BaseException) or v != factions.__version__:
-            what = f"has factions {v}" if isinstance(v, str) else "cannot import factions"
-            raise InputError(f"Dask worker {addr} {what}; every worker needs factions "
-                             f"{factions.__version__} (pip install the same version)")
-    return found
-
-
-def _close(client) -> None:
-    cluster = getattr(client, "_factions_cluster", None)
-    client.close()
-    if cluster is not None:
-        cluster.close()
-
-
-def _infrastructure_error(exc: BaseException) -> bool:
-    """Errors of the cluster (a worker died, data lost), not of the engine: retry."""
-    from asyncio import CancelledError
-
-    from distributed import KilledWorker
-    from distributed.comm.core import CommClosedError
-    try:
-        from distributed.client import FutureCancelledError
-    except ImportError:  # pragma: no cover - older distributed
-        FutureCancelledError = CancelledError  # noqa: N806
-    return isinstance(exc, KilledWorker | CommClosedError | CancelledError |
-                      FutureCancelledError | OSError | TimeoutError)
 
 
 def _batch_frame(items: list[tuple[SweepTask, str, str, pd.DataFrame]]) -> pd.DataFrame:
@@ -410,7 +248,7 @@ def sweep(scenario: Scenario, scenario_ids: Sequence[str] | None = None,
                          meanwhile=meanwhile)
         finally:
             if owned:
-                _close(client)
+                close(client)
     elif meanwhile is not None:
         meanwhile(lambda: None)
     state.elapsed = time.perf_counter() - t0
@@ -474,7 +312,7 @@ def _run_on_dask(client, scenario, plan, todo, out, state, progress, t0, *, stri
         if fut.status != "finished":
             exc = value if isinstance(value, BaseException) else None
             fut.release()
-            if exc is not None and not _infrastructure_error(exc):
+            if exc is not None and not infrastructure_error(exc):
                 raise exc
             key = group[0].key
             attempts[key] = attempts.get(key, 0) + 1
