@@ -231,13 +231,19 @@ class RunProgress:
 
     def sweep(self, state) -> None:
         """The draws' bar, under the primary pass's while that still runs (the cluster
-        runs the draws meanwhile); the primary bar goes once its tasks are done."""
-        from factions.run.progress import describe_progress
-
+        runs the draws meanwhile); the primary bar goes once its tasks are done. Short
+        enough for an 80-column terminal: the tasks done, cached, retried and skipped,
+        and the rate."""
         if self._sweep is None:
             self._sweep = self._bar.add_task("draws", total=state.total)
+        extra = [f"{n} {what}" for n, what in ((state.cached, "cached"),
+                                               (state.retried, "retried"),
+                                               (state.skipped, "skipped")) if n]
+        text = "draws" + (f" ({', '.join(extra)})" if extra else "")
+        if state.elapsed > 0 and state.done > state.cached:
+            text += f" · {state.rate:.1f} tasks/s"
         self._bar.update(self._sweep, completed=state.done, total=state.total,
-                         description="draws · " + describe_progress(state))
+                         description=text)
         primary = self._bar.tasks[0]
         if primary.total is not None and primary.completed >= primary.total:
             self._bar.update(self._task, visible=False)
