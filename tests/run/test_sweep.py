@@ -410,7 +410,7 @@ def test_an_error_in_meanwhile_stops_the_sweep_keeping_what_finished(sc, client,
     assert set(rows["key"]) == set(full.plan.keys)
 
 
-def test_pipeline_runs_its_primary_pass_while_the_draws_run(sc, client):
+def test_pipeline_runs_its_primary_pass_while_the_draws_run(sc, client, tmp_path):
     """The draws start once the primary pass has what they need from it; the rest of the
     pass runs while the cluster works, giving the results a run without draws gives."""
     from factions.run import Pipeline
@@ -429,7 +429,7 @@ def test_pipeline_runs_its_primary_pass_while_the_draws_run(sc, client):
             self.log.append("sweep")
 
     ev = Events()
-    res = Pipeline(sc, replicas=3, scheduler=client).run(progress=ev)
+    res = Pipeline(sc, replicas=3, scheduler=client).run(tmp_path, progress=ev)
     tasks = [i for i, e in enumerate(ev.log) if isinstance(e, tuple)]
     first_sweep = ev.log.index("sweep")
     assert first_sweep < tasks[-1]  # the draws were submitted before the pass ended
