@@ -61,3 +61,27 @@ def test_run_all_end_to_end(sc):
     again, _ = judge(sc, frames, res.claims)
     assert again.set_index("claim").loc["surge_more_troops", "verdict"] == \
         "encoded (holds by construction)"
+
+
+@pytest.mark.parametrize("how, window, want", [
+    ("mean", None, 2.0), ("sum", None, 6.0), ("last", None, 5.0), ("min", None, 0.0),
+    ("last", ("2007-01", "2007-12"), 1.0), ("mean", ("2007-01", "2007-12"), 0.5),
+    ("max", ("2008-01", "2008-12"), float("nan"))])
+def test_a_side_aggregates_in_calendar_order_with_monthless_values_last(how, window, want):
+    """Months sorted whatever the row order; a value without a month counts only without
+    a window, after the dated ones (pandas' order); NaN values are skipped."""
+    from types import SimpleNamespace as NS
+
+    import numpy as np
+
+    from factions.run.claims import MetricIndex, side_value
+
+    frame = pd.DataFrame({"scenario": "s", "metric": "e.m",
+                          "month": ["2007-06", None, "2007-02", "2007-04"],
+                          "value": [1.0, 5.0, 0.0, np.nan]})
+    got = side_value(NS(value=None, observation=None, scenario="s", window=window),
+                     NS(metric="e.m", agg=how), None, MetricIndex(frame))
+    assert got == pytest.approx(want, nan_ok=True)
+    # the same from the plain frame
+    assert side_value(NS(value=None, observation=None, scenario="s", window=window),
+                      NS(metric="e.m", agg=how), None, frame) == pytest.approx(want, nan_ok=True)

@@ -28,48 +28,39 @@ REPLICA_COLUMNS = ["claim", "replica", "seed", "lhs", "rhs", "margin", "holds"]
 _OPS = {">": np.greater, "<": np.less, ">=": np.greater_equal, "<=": np.less_equal}
 
 
-def _agg(values: pd.Series, how: str) -> float:
-    if values.empty:
-        return float("nan")
-    values = values.sort_index()
-    return float({"mean": values.mean, "sum": values.sum, "max": values.max,
-                  "min": values.min, "last": lambda: values.iloc[-1]}[how]())
-
-
-def _window(series: pd.Series, window) -> pd.Series:
-    if window is None:
-        return series
-    lo, hi = month_index(window[0]), month_index(window[1])
-    keep = [m is not None and lo <= month_index(m) <= hi for m in series.index]
-    return series[keep]
-
-
 _month_number = functools.lru_cache(maxsize=4096)(month_index)
 
 
-def _agg_months(months: np.ndarray, values: np.ndarray, window, how: str) -> float:
-    """:func:`_agg` of :func:`_window` of the series ``values`` indexed by ``months``
-    (strings, none missing), on arrays: the same values in the same order, so the same
-    floating-point result (pandas' skip-NaN mean, sum, max and min)."""
+def _aggregate(months: np.ndarray, values: np.ndarray, window, how: str) -> float:
+    """``how`` (mean, sum, max, min, last) of ``values`` in calendar order of ``months``
+    (``YYYY-MM`` strings; missing ones last), within ``window`` (inclusive; a value without
+    a month is never in a window). NaN values are skipped as pandas skips them (an
+    all-NaN sum is 0), in the same order, so the result is the one pandas gives."""
+    missing = pd.isna(months)
     if window is not None:
         lo, hi = _month_number(window[0]), _month_number(window[1])
-        keep = np.fromiter((lo <= _month_number(m) <= hi for m in months), bool, len(months))
-        months, values = months[keep], values[keep]
+        keep = np.fromiter((not gone and lo <= _month_number(m) <= hi
+                            for m, gone in zip(months, missing, strict=True)),
+                           bool, len(months))
+        months, values, missing = months[keep], values[keep], missing[keep]
     if len(values) == 0:
         return float("nan")
-    v = values[np.argsort(months, kind="stable")] if len(values) > 1 else values
+    if len(values) > 1:
+        present = np.flatnonzero(~missing)
+        order = present[np.argsort(months[present], kind="stable")]
+        values = values[np.concatenate([order, np.flatnonzero(missing)])]
     if how == "last":
-        return float(v[-1])
-    nan = np.isnan(v)
+        return float(values[-1])
+    nan = np.isnan(values)
     if how in ("mean", "sum"):
-        total = np.where(nan, 0.0, v).sum()
+        total = np.where(nan, 0.0, values).sum()
         if how == "sum":
             return float(total)
-        count = len(v) - int(nan.sum())
+        count = len(values) - int(nan.sum())
         return float(total / count) if count else float("nan")
     if nan.all():
         return float("nan")
-    return float(np.nanmax(v) if how == "max" else np.nanmin(v))
+    return float(np.nanmax(values) if how == "max" else np.nanmin(values))
 
 
 class MetricIndex:
@@ -98,8 +89,9 @@ def side_value(side, test, scenario: Scenario, metrics) -> float:
     if side.value is not None:
         return float(side.value)
     if side.observation is not None:
-        obs = scenario.observation(side.observation)
-        return _agg(_window(pd.Series(obs.series, dtype=float), side.window), test.agg)
+        series = scenario.observation(side.observation).series
+        return _aggregate(np.array(list(series), dtype=object),
+                          np.array(list(series.values()), dtype=float), side.window, test.agg)
     if metrics is None or metrics.empty:
         return float("nan")
     if not isinstance(metrics, MetricIndex):
@@ -109,14 +101,9 @@ def side_value(side, test, scenario: Scenario, metrics) -> float:
     if sel is None or len(sel[1]) == 0:
         return float("nan")
     months, values = sel
-    missing = pd.isna(months)
-    if missing.all():
+    if pd.isna(months).all():  # a value without months (a summary statistic)
         return float(values[0])
-    if missing.any():  # some rows without a month: the series as pandas sorts it
-        series = pd.Series(values, index=[None if m else x for m, x in zip(
-            missing, months, strict=True)])
-        return _agg(_window(series, side.window), test.agg)
-    return _agg_months(months, values, side.window, test.agg)
+    return _aggregate(months, values, side.window, test.agg)
 
 
 def _describe_side(side, test) -> str:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 __all__ = ["Pipeline", "PipelinePlan", "RunResults", "METRICS_COLUMNS", "replica_seeds"]
 
+from collections import deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -220,7 +221,8 @@ class Pipeline:
             progress.start(len(tasks))
         done: dict = {}
         variants: dict[int, Scenario] = {}
-        frames = []
+        on_dask = ensemble and not self.local
+        primary_frames = []  # the metrics of this process's runs (on Dask the draws' replace them)
 
         def step(e, sid, r, s):
             sc = self.scenario
@@ -234,23 +236,24 @@ class Pipeline:
                           stochastic=plan.stochastic, cache=cache if r == 0 else None)
             if o.ok:
                 out.results.append(o.result)
-                frames.append(metric_frame(o, sid, s))
+                if not on_dask:
+                    primary_frames.append(metric_frame(o, sid, s))
             else:
                 out.skipped.append((e.name, sid, o.skipped))
             if progress is not None:
                 progress.task(e.name, sid, s)
 
-        queue = list(tasks)
-        if ensemble and not self.local:
+        queue = deque(tasks)
+        if on_dask:
             # the draws need from the primary pass only the displacement engine's fit
             # (ensemble_scope): run the pass in order until it is there, then let the
             # cluster run the draws while this process runs the rest of the pass
             while queue and not scope_ready(plan, out, queue):
-                step(*queue.pop(0))
+                step(*queue.popleft())
 
             def meanwhile(poll):
                 while queue:
-                    step(*queue.pop(0))
+                    step(*queue.popleft())
                     poll()
 
             frames, draws, post = self._ensemble(out, plan, out_dir, progress, meanwhile)
@@ -258,8 +261,8 @@ class Pipeline:
         else:
             for t in queue:
                 step(*t)
-            if frames:
-                out.metrics = pd.concat(frames, ignore_index=True)
+            if primary_frames:
+                out.metrics = pd.concat(primary_frames, ignore_index=True)
             fitted = self._fitted(out, None)
             out.replicas = len(in_process)
             stoch = set(plan.names) if draws is not None else \
